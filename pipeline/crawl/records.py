@@ -1,0 +1,47 @@
+"""Records the crawl stage hands downstream (archive → extract → warehouse)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+PortalOutcome = Literal[
+    "ok",               # column found, reports listed (or nothing new)
+    "no_reports",       # column found but no report entries where some were expected
+    "blocked",          # anti-bot challenge (412 $_ts, 521 __jsl, script stub)
+    "unreachable",      # DNS/connect/timeout failures after retries
+    "http_error",       # 4xx/5xx after retries
+    "column_moved",     # the recorded report column no longer answers; re-discovery needed/done
+    "robots_disallowed",
+    "parse_error",      # pages fetched but the adapter could not read them
+]
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    """One candidate report document found on a portal and stored in the archive."""
+    portal_id: str              # registry id of the portal
+    division_code: str          # the portal's region (county) code
+    publisher: str | None       # publisher named by the column/listing, e.g. 通元镇人民政府
+    publisher_level: str | None
+    title: str | None           # listing or article title
+    title_year: int | None      # year read from the title, if any
+    url: str                    # final URL the bytes came from
+    listing_url: str | None     # the page that linked to it
+    sha256: str                 # archive key of the body
+    content_type: str | None
+    filename: str | None
+    size_bytes: int
+    fetched_at: datetime
+
+
+@dataclass(frozen=True)
+class PortalHealth:
+    portal_id: str
+    division_code: str
+    outcome: PortalOutcome
+    detail: str
+    pages_fetched: int
+    documents_found: int
+    documents_new: int
+    checked_at: datetime

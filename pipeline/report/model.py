@@ -1,0 +1,112 @@
+"""ParsedReport: one document read into the contract's cells, checks and metadata.
+
+Extraction builds it, `gongkai parse` prints it (`to_contract`), the warehouse loads its frames.
+Cells are long format: one row per printed cell under the contract's keys, with the raw
+text it was read from, flags, and a locator saying where in the document it was found.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+import polars as pl
+
+Status = Literal["ok", "needs_ocr", "not_a_report", "error"]
+Level = Literal["province", "city", "county", "town", "sub-district", "department"]
+
+CELL_SCHEMA: dict[str, pl.DataType] = {
+    "table": pl.Utf8,
+    "row": pl.Utf8,
+    "col": pl.Utf8,
+    "value": pl.Float64,        # null for a blank cell; money already in yuan
+    "raw": pl.Utf8,             # the cell text as printed
+    "flags": pl.List(pl.Utf8),  # e.g. "annotated", "uncertain", "unparsed", "signed"
+    "locator": pl.Utf8,         # where in the document: "page 4, table 2, row 7, col 3"
+}
+
+CHECK_SCHEMA: dict[str, pl.DataType] = {
+    "check": pl.Utf8,     # applications_balance, row_total, outcome_total, review_total, ...
+    "table": pl.Utf8,
+    "row": pl.Utf8,       # null when the check spans rows
+    "col": pl.Utf8,
+    "ok": pl.Boolean,
+    "expected": pl.Float64,
+    "actual": pl.Float64,
+    "detail": pl.Utf8,    # human-readable arithmetic, e.g. "21 + 0 = 17 + 4"
+}
+
+
+@dataclass
+class ReportMeta:
+    region: str | None = None        # administrative region the publisher belongs to, e.g. 通元镇
+    publisher: str | None = None     # publishing body, e.g. 通元镇人民政府
+    year: int | None = None          # the year reported on
+    template: str | None = None      # "2019" or "2021"
+    level: Level | None = None
+    title: str | None = None
+    published_on: date | None = None
+
+
+def empty_cells() -> pl.DataFrame:
+    return pl.DataFrame(schema=CELL_SCHEMA)
+
+
+def empty_checks() -> pl.DataFrame:
+    return pl.DataFrame(schema=CHECK_SCHEMA)
+
+
+@dataclass
+class ParsedReport:
+    source: str
+    status: Status = "ok"
+    error: str | None = None
+    format: str | None = None        # html, pdf, docx, doc, text, ...
+    sha256: str | None = None
+    meta: ReportMeta = field(default_factory=ReportMeta)
+    cells: pl.DataFrame = field(default_factory=empty_cells)
+    checks: pl.DataFrame = field(default_factory=empty_checks)
+
+    @property
+    def failed_checks(self) -> int:
+        return int(self.checks.filter(~pl.col("ok")).height) if self.checks.height else 0
+
+    def to_contract(self) -> dict:
+        """The JSON object `gongkai parse --format jsonl` prints (shared contract)."""
+        if self.status in ("error", "needs_ocr", "not_a_report"):
+            message = self.error or self.status
+            return {"source": self.source, "error": message, "status": self.status}
+        meta = self.meta
+        return {
+            "source": self.source,
+            "report": {
+                "region": meta.region,
+                "publisher": meta.publisher,
+                "year": meta.year,
+                "template": meta.template,
+                "level": meta.level,
+                "title": meta.title,
+                "published_on": meta.published_on.isoformat() if meta.published_on else None,
+                "format": self.format,
+            },
+            "cells": [
+                {
+                    "table": c["table"], "row": c["row"], "col": c["col"],
+                    "value": _json_number(c["value"]), "raw": c["raw"], "flags": list(c["flags"] or []),
+                    "locator": c["locator"],
+                }
+                for c in self.cells.iter_rows(named=True)
+            ],
+            "checks": [
+                {"check": c["check"], "table": c["table"], "row": c["row"], "col": c["col"],
+                 "ok": c["ok"], "detail": c["detail"]}
+                for c in self.checks.iter_rows(named=True)
+            ],
+        }
+
+
+def _json_number(value: float | None) -> int | float | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return int(value) if float(value).is_integer() else value
