@@ -45,3 +45,13 @@ class PortalHealth:
     documents_found: int
     documents_new: int
     checked_at: datetime
+
+
+@dataclass
+class CrawlOutcome:
+    """What one night's crawl produced: every document seen (unchanged ones too) and one health row per portal."""
+    documents: list[DocumentRecord]
+    health: list[PortalHealth]
+    requests: int           # fetches made (each may include fetcher-level retries)
+    not_modified: int       # conditional requests answered 304
+    bytes_downloaded: int   # body bytes actually transferred (304s excluded)

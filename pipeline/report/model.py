@@ -100,10 +100,29 @@ class ParsedReport:
             ],
             "checks": [
                 {"check": c["check"], "table": c["table"], "row": c["row"], "col": c["col"],
-                 "ok": c["ok"], "detail": c["detail"]}
+                 "ok": c["ok"], "expected": c["expected"], "actual": c["actual"], "detail": c["detail"]}
                 for c in self.checks.iter_rows(named=True)
             ],
         }
+
+    @classmethod
+    def from_contract(cls, obj: dict, *, sha256: str | None = None) -> ParsedReport:
+        """Rebuild a report from its `to_contract()` JSON (the parse cache stores that form)."""
+        if "error" in obj:
+            return cls(source=obj["source"], status=obj.get("status", "error"), error=obj["error"], sha256=sha256)
+        report = obj.get("report") or {}
+        published = report.get("published_on")
+        meta = ReportMeta(
+            region=report.get("region"), publisher=report.get("publisher"), year=report.get("year"),
+            template=report.get("template"), level=report.get("level"), title=report.get("title"),
+            published_on=date.fromisoformat(published) if published else None,
+        )
+        cells = pl.DataFrame(
+            [{**{k: c.get(k) for k in CELL_SCHEMA}, "flags": list(c.get("flags") or [])} for c in obj.get("cells") or []],
+            schema=CELL_SCHEMA,
+        )
+        checks = pl.DataFrame([{k: c.get(k) for k in CHECK_SCHEMA} for c in obj.get("checks") or []], schema=CHECK_SCHEMA)
+        return cls(source=obj["source"], format=report.get("format"), sha256=sha256, meta=meta, cells=cells, checks=checks)
 
 
 def _json_number(value: float | None) -> int | float | None:

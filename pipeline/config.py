@@ -1,0 +1,65 @@
+"""Where gongkai keeps its files. Every path can be overridden by an environment variable.
+
+    GONGKAI_HOME       project root (default: the checkout this package runs from, else the cwd)
+    GONGKAI_DATA_DIR   archive, crawl state and stage outputs (default: $GONGKAI_HOME/data)
+    GONGKAI_WAREHOUSE  the published DuckDB file readers open (default: $GONGKAI_HOME/warehouse/gongkai.duckdb)
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def project_root() -> Path:
+    if env := os.environ.get("GONGKAI_HOME"):
+        return Path(env).resolve()
+    checkout = PACKAGE_DIR.parent
+    if (checkout / "pyproject.toml").exists() and (checkout / "sql").is_dir():
+        return checkout
+    return Path.cwd()
+
+
+def sql_dir() -> Path:
+    """The project's `sql/` folder (migrations, load statements, example queries)."""
+    path = project_root() / "sql"
+    if not path.is_dir():
+        raise FileNotFoundError(
+            f"gongkai's SQL files were not found at {path}. Install gongkai from its checkout "
+            "(pip install -e .) or set GONGKAI_HOME to the checkout."
+        )
+    return path
+
+
+@dataclass(frozen=True)
+class Paths:
+    """The on-disk layout of one gongkai deployment (or one demo)."""
+    data_dir: Path
+    warehouse: Path
+
+    @classmethod
+    def default(cls) -> Paths:
+        root = project_root()
+        data_dir = Path(os.environ.get("GONGKAI_DATA_DIR") or root / "data")
+        warehouse = Path(os.environ.get("GONGKAI_WAREHOUSE") or root / "warehouse" / "gongkai.duckdb")
+        return cls(data_dir=data_dir.resolve(), warehouse=warehouse.resolve())
+
+    @property
+    def archive_root(self) -> Path:
+        return self.data_dir / "archive"
+
+    @property
+    def stage_dir(self) -> Path:
+        """Latest output of each stage (crawl records, parsed frames), replaced atomically per night."""
+        return self.data_dir / "stages"
+
+    @property
+    def parse_cache_dir(self) -> Path:
+        return self.data_dir / "parse-cache"
+
+    @property
+    def working_warehouse(self) -> Path:
+        """The file a night's load builds before it is published onto `warehouse`."""
+        return self.warehouse.with_name(self.warehouse.stem + ".building.duckdb")

@@ -1,0 +1,389 @@
+"""One night's crawl: every portal's report columns, listings, articles and attachments.
+
+Portals are crawled concurrently (the fetcher keeps each host polite); a failing portal ends with
+its own health outcome and never stops the others. Each night re-verifies the columns recorded
+last night (`{archive}/state/columns.json`) and re-discovers them from the home page when they
+stop answering. Bodies are archived by the fetcher; this module keeps only what it needs to
+parse the current page, so memory per portal stays small.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
+
+from pipeline.archive import Archive, FetchLog
+from pipeline.crawl.discovery import (
+    attachment_extension, decode_page, discover_columns, recognise_report_title,
+)
+from pipeline.crawl.fetcher import Fetcher, FetchResult
+from pipeline.crawl.health import write_health_json
+from pipeline.crawl.platforms import Page, PageRequest, PlatformAdapter, adapter_for, detect_platform
+from pipeline.crawl.records import CrawlOutcome, DocumentRecord, PortalHealth
+from pipeline.crawl.settings import FetchSettings
+from pipeline.registry.model import Portal, ReportColumn
+
+COLUMNS_FILE = "columns.json"
+HEALTH_FILE = "health.json"
+MAX_LISTING_PAGES = 200          # per column: bounds a runaway pagination loop
+MAX_REPORT_ENTRIES = 2000        # per portal
+MAX_CONCURRENT_PORTALS = 256     # bounds open work (and memory) on a 3,000-portal night
+FAILURE_OUTCOMES = {
+    "blocked": "blocked",
+    "robots_disallowed": "robots_disallowed",
+    "unreachable": "unreachable",
+    "forbidden_host": "unreachable",
+    "http_error": "http_error",
+    "too_large": "http_error",
+    "redirect_loop": "http_error",
+    "truncated": "http_error",
+}
+# When several fetches fail differently, the health outcome names the most telling one.
+FAILURE_PRIORITY = ("blocked", "robots_disallowed", "http_error", "unreachable")
+
+
+@dataclass
+class RunTotals:
+    requests: int = 0
+    not_modified: int = 0
+    bytes_downloaded: int = 0
+    seen_sha256: set[str] = field(default_factory=set)
+
+
+@dataclass
+class PortalCrawl:
+    """The state of one portal's crawl; discarded when the portal is done."""
+    portal: Portal
+    fetcher: Fetcher
+    totals: RunTotals
+    pages_fetched: int = 0
+    failures: list[tuple[str, str]] = field(default_factory=list)    # (outcome, url: error)
+    documents: list[DocumentRecord] = field(default_factory=list)
+    new_documents: int = 0
+    detected_platform: str | None = None
+    seen_urls: set[str] = field(default_factory=set)
+    parse_errors: list[str] = field(default_factory=list)
+
+    async def fetch(self, url: str, purpose: str, *, referrer: str | None = None,
+                    method: str = "GET", data: tuple[tuple[str, str], ...] = ()) -> FetchResult | None:
+        """Fetch through the shared fetcher; None (with the failure noted) unless a body came back."""
+        result = await self.fetcher.fetch(
+            url, portal_id=self.portal.portal_id, purpose=purpose, referrer=referrer, method=method,
+            data=dict(data) or None, politeness=self.portal.politeness, extra_domains=self.portal.extra_domains,
+        )
+        self.totals.requests += 1
+        if result.not_modified:
+            self.totals.not_modified += 1
+        elif result.outcome == "ok":
+            self.totals.bytes_downloaded += result.size or 0
+        if not result.ok:
+            self.failures.append((result.outcome, f"{url}: {result.error or result.outcome}"))
+            return None
+        self.pages_fetched += 1
+        return result
+
+    async def fetch_page(self, url: str, purpose: str, **kwargs) -> tuple[Page, FetchResult] | None:
+        result = await self.fetch(url, purpose, **kwargs)
+        if result is None or result.body is None:
+            return None
+        return Page(url=result.final_url, text=decode_page(result.body, result.content_type)), result
+
+    def adapter_for_page(self, page: Page) -> PlatformAdapter:
+        platform = self.portal.platform or self.detected_platform or detect_platform(page.text, page.url)
+        if platform and not self.portal.platform:
+            self.detected_platform = platform
+        return adapter_for(platform, self.portal.params)
+
+    def add_document(self, result: FetchResult, *, column: ReportColumn, title: str | None,
+                     publisher: str | None, listing_url: str | None, filename: str | None) -> None:
+        """Record a fetched document once per run (by sha256; the first URL wins)."""
+        if result.sha256 is None or result.sha256 in self.totals.seen_sha256:
+            return
+        self.totals.seen_sha256.add(result.sha256)
+        recognised = recognise_report_title(title)
+        self.documents.append(DocumentRecord(
+            portal_id=self.portal.portal_id,
+            division_code=self.portal.division_code,
+            publisher=column.publisher or publisher or (recognised.publisher if recognised else None),
+            publisher_level=column.publisher_level,
+            title=title,
+            title_year=recognised.year if recognised else None,
+            url=result.final_url,
+            listing_url=listing_url,
+            sha256=result.sha256,
+            content_type=result.content_type,
+            filename=filename or unquote(PurePosixPath(urlsplit(result.final_url).path).name) or None,
+            size_bytes=result.size or 0,
+            fetched_at=datetime.now(timezone.utc),
+        ))
+        if not result.not_modified:
+            self.new_documents += 1
+
+
+@dataclass
+class ColumnReading:
+    answered: bool = False      # the first page came back
+    entries: int = 0            # listing entries seen (any link, report or not)
+    reports: int = 0            # entries recognised as reports
+
+
+async def read_column(crawl: PortalCrawl, column: ReportColumn) -> ColumnReading:
+    """List every page of a column and fetch each report it lists (articles, split pages, attachments)."""
+    reading = ColumnReading()
+    queue: list[PageRequest] = [PageRequest(column.url)]
+    visited: set[PageRequest] = set()
+    adapter: PlatformAdapter | None = None
+    first_page: tuple[Page, FetchResult] | None = None
+    while queue and len(visited) < MAX_LISTING_PAGES:
+        request = queue.pop(0)
+        if request in visited:
+            continue
+        visited.add(request)
+        fetched = await crawl.fetch_page(
+            request.url, "column" if first_page is None else "listing",
+            referrer=column.url if first_page else None, method=request.method, data=request.data,
+        )
+        if fetched is None:
+            if first_page is None:
+                return reading
+            continue
+        page = fetched[0]
+        if first_page is None:
+            first_page, reading.answered = fetched, True
+            adapter = crawl.adapter_for_page(page)
+        assert adapter is not None
+        try:
+            listing = adapter.parse_listing(page)
+        except Exception as exc:  # a page the adapter cannot read must not end the portal
+            crawl.parse_errors.append(f"{page.url}: {type(exc).__name__}: {exc}")
+            continue
+        reading.entries += len(listing.entries) + len(listing.next_pages)
+        queue.extend(listing.next_pages)
+        for entry in listing.entries:
+            recognised = recognise_report_title(entry.title)
+            if not (recognised or entry.report_year) or entry.url in crawl.seen_urls:
+                continue
+            if len(crawl.seen_urls) >= MAX_REPORT_ENTRIES:
+                break
+            crawl.seen_urls.add(entry.url)
+            reading.reports += 1
+            await read_report_entry(crawl, adapter, column, entry.url, entry.title, entry.publisher, page.url)
+    if reading.reports == 0 and first_page is not None and adapter is not None:
+        page, result = first_page
+        reading.reports += await read_report_page(
+            crawl, adapter, column, page, None, None, result=result, must_be_titled=True,
+        )
+        reading.entries += reading.reports
+    return reading
+
+
+async def read_report_entry(crawl: PortalCrawl, adapter: PlatformAdapter, column: ReportColumn,
+                            url: str, title: str, publisher: str | None, listing_url: str) -> None:
+    """A listed report: a direct attachment, or an article page (its tables and attachments)."""
+    if attachment_extension(url):
+        result = await crawl.fetch(url, "attachment", referrer=listing_url)
+        if result is not None:
+            crawl.add_document(result, column=column, title=title, publisher=publisher,
+                               listing_url=listing_url, filename=None)
+        return
+    result = await crawl.fetch(url, "article", referrer=listing_url)
+    if result is None or result.body is None:
+        return
+    page = Page(url=result.final_url, text=decode_page(result.body, result.content_type))
+    await read_report_page(crawl, adapter, column, page, title, publisher, result=result, listing_url=listing_url)
+
+
+async def read_report_page(crawl: PortalCrawl, adapter: PlatformAdapter, column: ReportColumn, page: Page,
+                           title: str | None, publisher: str | None, *, result: FetchResult,
+                           listing_url: str | None = None, must_be_titled: bool = False) -> int:
+    """Record an article page (its tables, split pages and attachments) as a report; returns 1 if it was.
+
+    With `must_be_titled` (a column page that listed no reports) the page counts only when its own
+    title names a report — a Hanweb xxgkAnnualReport.jsp module page, or a registry entry that
+    points at a report rather than a listing.
+    """
+    try:
+        article = adapter.parse_article(page)
+    except Exception as exc:  # keep the portal going; the health detail says which page failed
+        crawl.parse_errors.append(f"{page.url}: {type(exc).__name__}: {exc}")
+        return 0
+    if must_be_titled and not recognise_report_title(article.title):
+        return 0
+    title = title or article.title
+    parts = [(page, result)]
+    for continuation in article.continuation_pages:
+        if continuation in crawl.seen_urls:
+            continue
+        crawl.seen_urls.add(continuation)
+        extra = await crawl.fetch(continuation, "article", referrer=page.url)
+        if extra is not None and extra.body is not None:
+            parts.append((Page(extra.final_url, decode_page(extra.body, extra.content_type)), extra))
+    attachments = list(article.attachments)
+    for part_page, part_result in parts:
+        part = article if part_page is page else adapter.parse_article(part_page)
+        if part_page is not page:
+            attachments.extend(part.attachments)
+        if part.has_tables or not article.attachments:
+            crawl.add_document(part_result, column=column, title=title, publisher=publisher,
+                               listing_url=listing_url, filename=None)
+    for attachment in dict.fromkeys(attachments):
+        fetched = await crawl.fetch(attachment.url, "attachment", referrer=page.url)
+        if fetched is not None:
+            crawl.add_document(fetched, column=column, title=title, publisher=publisher,
+                               listing_url=page.url, filename=attachment.name)
+    return 1
+
+
+async def find_columns(crawl: PortalCrawl) -> tuple[list[ReportColumn], str | None]:
+    """Report columns discovered from the first home page that answers, and that home page."""
+    async def fetch_text(url: str) -> str | None:
+        fetched = await crawl.fetch_page(url, "home" if url in crawl.portal.home_urls else "column")
+        if fetched is None:
+            return None
+        page = fetched[0]
+        if not crawl.portal.platform and crawl.detected_platform is None:
+            crawl.detected_platform = detect_platform(page.text, page.url)
+        return page.text
+
+    for home_url in crawl.portal.home_urls:
+        failures_before = len(crawl.failures)
+        urls = await discover_columns(home_url, fetch_text)
+        if urls or len(crawl.failures) == failures_before:
+            return [ReportColumn(url=url) for url in urls], home_url
+    return [], None
+
+
+def failure_outcome(crawl: PortalCrawl) -> tuple[str, str]:
+    outcomes = {FAILURE_OUTCOMES.get(outcome, "http_error") for outcome, _ in crawl.failures}
+    for outcome in FAILURE_PRIORITY:
+        if outcome in outcomes:
+            detail = next(text for o, text in crawl.failures if FAILURE_OUTCOMES.get(o, "http_error") == outcome)
+            return outcome, detail
+    return "unreachable", "no page answered"
+
+
+async def crawl_portal(crawl: PortalCrawl, recorded: Sequence[ReportColumn]) -> tuple[str, str, list[ReportColumn]]:
+    """(outcome, detail, columns to remember) for one portal; documents accumulate on `crawl`.
+
+    Recorded columns are re-read first; any that no longer answer or list nothing send the crawl
+    back to the home page, and a column found there that was not recorded is drift (`column_moved`).
+    """
+    readings = [(column, await read_column(crawl, column)) for column in recorded]
+    working = [column for column, reading in readings if reading.answered and reading.entries]
+    broken = [column for column, reading in readings if not (reading.answered and reading.entries)]
+    reports = sum(reading.reports for _, reading in readings)
+    if recorded and not broken:
+        return ("ok" if reports else "no_reports"), f"{reports} report entries in {len(working)} column(s)", working
+    discovered, home = await find_columns(crawl)
+    known = {column.url for column in recorded}
+    new_columns = [column for column in discovered if column.url not in known]
+    for column in new_columns:
+        reports += (await read_column(crawl, column)).reports
+    found = f"{reports} report entries"
+    if recorded and new_columns:
+        moved = ", ".join(column.url for column in broken)
+        return "column_moved", f"column moved: {moved} → {', '.join(c.url for c in new_columns)}; {found}", working + new_columns
+    if new_columns:
+        return ("ok" if reports else "no_reports"), f"{found} in {len(new_columns)} column(s) found from {home}", new_columns
+    if not any(reading.answered for _, reading in readings) and (recorded or home is None):
+        outcome, detail = failure_outcome(crawl)
+        return outcome, detail, list(recorded)
+    stale = f"; not answering or empty: {', '.join(c.url for c in broken)}" if broken else ""
+    if not recorded:
+        return "no_reports", f"no annual-report column found from {home}", []
+    return ("ok" if reports else "no_reports"), f"{found} in {len(working)} column(s){stale}", list(recorded)
+
+
+def load_column_state(state_dir: Path) -> dict[str, dict]:
+    path = Path(state_dir) / COLUMNS_FILE
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        return dict(document.get("portals", {}))
+    except (FileNotFoundError, json.JSONDecodeError, AttributeError):
+        return {}
+
+
+def save_column_state(state_dir: Path, state: dict[str, dict]) -> None:
+    path = Path(state_dir) / COLUMNS_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".json.tmp")
+    temporary.write_text(json.dumps({"portals": state}, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def recorded_columns(portal: Portal, state: dict[str, dict]) -> list[ReportColumn]:
+    """Last night's columns, keeping the registry's publisher details for URLs it names."""
+    by_url = {column.url: column for column in portal.report_columns}
+    remembered = state.get(portal.portal_id, {}).get("columns") or []
+    urls = remembered or [column.url for column in portal.report_columns]
+    return [by_url.get(url, ReportColumn(url=url)) for url in urls]
+
+
+async def crawl_portals(portals: Sequence[Portal], fetcher: Fetcher, *, run_id: str, state_dir) -> CrawlOutcome:
+    """Crawl every portal concurrently; each gets exactly one health outcome."""
+    state_dir = Path(state_dir)
+    state = load_column_state(state_dir)
+    totals = RunTotals()
+    documents: list[DocumentRecord] = []
+    health: dict[str, PortalHealth] = {}
+    gate = asyncio.Semaphore(MAX_CONCURRENT_PORTALS)
+
+    async def one(portal: Portal) -> None:
+        async with gate:
+            crawl = PortalCrawl(portal, fetcher, totals)
+            columns: list[ReportColumn] = []
+            try:
+                outcome, detail, columns = await crawl_portal(crawl, recorded_columns(portal, state))
+            except Exception as exc:  # one portal's bug must not stop the night
+                outcome, detail = "parse_error", f"{type(exc).__name__}: {exc}"
+            if crawl.parse_errors and outcome in ("ok", "no_reports") and not crawl.documents:
+                outcome, detail = "parse_error", "; ".join(crawl.parse_errors[:3])
+            documents.extend(crawl.documents)
+            health[portal.portal_id] = PortalHealth(
+                portal_id=portal.portal_id, division_code=portal.division_code, outcome=outcome, detail=detail,
+                pages_fetched=crawl.pages_fetched, documents_found=len(crawl.documents),
+                documents_new=crawl.new_documents, checked_at=datetime.now(timezone.utc),
+            )
+            if columns:
+                state[portal.portal_id] = {
+                    "columns": [column.url for column in columns],
+                    "platform": portal.platform or crawl.detected_platform,
+                    "run_id": run_id,
+                }
+
+    await asyncio.gather(*(one(portal) for portal in portals))
+    save_column_state(state_dir, state)
+    return CrawlOutcome(
+        documents=documents,
+        health=[health[portal.portal_id] for portal in portals if portal.portal_id in health],
+        requests=totals.requests,
+        not_modified=totals.not_modified,
+        bytes_downloaded=totals.bytes_downloaded,
+    )
+
+
+def run_crawl(portals: Sequence[Portal], *, archive_root, settings: FetchSettings, run_id: str) -> CrawlOutcome:
+    """Open the archive, last night's validators and this run's fetch log; crawl; close the log.
+
+    Also writes `{archive_root}/state/health.json` for `gongkai portals health --from-json`.
+    """
+    archive = Archive(archive_root)
+    validators = FetchLog.latest_validators(archive_root)
+    log = FetchLog(archive_root, run_id)
+    state_dir = Path(archive_root) / "state"
+
+    async def crawl() -> CrawlOutcome:
+        async with Fetcher(settings, archive, log, validators=validators) as fetcher:
+            return await crawl_portals(portals, fetcher, run_id=run_id, state_dir=state_dir)
+
+    try:
+        outcome = asyncio.run(crawl())
+    finally:
+        log.close()
+    write_health_json(outcome.health, state_dir / HEALTH_FILE, run_id=run_id)
+    return outcome

@@ -1,0 +1,39 @@
+"""Platform adapters by registry name, and detection of a page's platform from its markers."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from pipeline.crawl.platforms.base import (
+    Article, Listing, ListingEntry, Page, PageRequest, PlatformAdapter,
+)
+from pipeline.crawl.platforms.generic import GenericAdapter
+from pipeline.crawl.platforms.gkmlpt import GkmlptAdapter
+from pipeline.crawl.platforms.hanweb import HanwebAdapter
+from pipeline.crawl.platforms.trs import TrsAdapter
+
+ADAPTERS: dict[str, type[PlatformAdapter]] = {
+    adapter.name: adapter for adapter in (HanwebAdapter, TrsAdapter, GkmlptAdapter, GenericAdapter)
+}
+DETECTION_ORDER = (GkmlptAdapter, HanwebAdapter, TrsAdapter)
+
+
+def detect_platform(html: str, url: str) -> str | None:
+    """The platform whose markers the page carries (gkmlpt, hanweb, trs), or None."""
+    for adapter in DETECTION_ORDER:
+        if adapter.detect(html, url):
+            return adapter.name
+    return None
+
+
+def adapter_for(platform: str | None, params: Mapping[str, str] | None = None) -> PlatformAdapter:
+    """The adapter for a registry platform name; unknown or None gives the link-reading default."""
+    adapter = ADAPTERS.get(platform or "")
+    if adapter is None or (adapter is GenericAdapter and not (params or {}).get("item_selector")):
+        return PlatformAdapter(params)
+    return adapter(params)
+
+
+__all__ = [
+    "ADAPTERS", "Article", "Listing", "ListingEntry", "Page", "PageRequest", "PlatformAdapter",
+    "adapter_for", "detect_platform",
+]

@@ -1,0 +1,1 @@
+"""Dagster definitions, one folder per stage; each asset is a thin wrapper over pipeline.orchestrate.stages."""

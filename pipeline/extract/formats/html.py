@@ -1,0 +1,232 @@
+"""HTML pages → blocks: decode any encoding, expand table spans, unwrap layout tables.
+
+Portal pages are GBK as often as UTF-8 and often declare the wrong one; Word's "save as HTML"
+splits labels across spans and pads with `<o:p>`; older portals nest the article inside
+layout tables. Data tables (no table inside them, at least two columns) become TableBlocks
+with rowspan/colspan expanded; everything else is flowed text, one TextBlock per paragraph.
+Scripts and styles are dropped; page chrome (nav, footer) stays as harmless text blocks.
+"""
+from __future__ import annotations
+
+import codecs
+import re
+
+from charset_normalizer import from_bytes
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from pipeline.extract.blocks import Block, TableBlock, TextBlock
+from pipeline.extract.formats import UnreadableDocument
+
+MAX_SPAN = 200  # a larger rowspan/colspan is a markup error, not a table that size
+MAX_GRID_CELLS = 200_000
+
+_DROPPED = frozenset({"script", "style", "noscript", "template", "head", "select", "option", "textarea",
+                      "iframe", "object", "svg", "canvas", "-comment", "button"})
+_BLOCK = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd",
+                    "section", "article", "header", "footer", "nav", "aside", "main", "blockquote", "pre",
+                    "form", "fieldset", "address", "center", "hr", "figure", "figcaption", "caption",
+                    "tr", "td", "th", "tbody", "thead", "tfoot", "body", "html"})
+_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
+_WHITESPACE = re.compile(r"[ \t\r\n\f]+")
+_WIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
+_GB_FAMILY = {"gb2312", "gbk", "gb_2312-80", "x-gbk", "cp936", "ms936", "euc-cn", "gb18030", "x-euc-cn",
+              "csgb2312", "chinese", "iso-ir-58", "hz-gb-2312"}
+
+
+def decode_html(data: bytes, content_type: str | None = None) -> str:
+    """The page as text: BOM, then the HTTP charset, then `<meta>`, then detection.
+
+    A declared charset is only trusted when the bytes decode under it; GB2312/GBK are decoded
+    as their superset GB18030 so rare characters portals really use survive.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom):].decode(encoding, errors="replace")
+    declared = []
+    if content_type and (match := _HEADER_CHARSET.search(content_type)):
+        declared.append(match.group(1))
+    if match := _META_CHARSET.search(data[:8192]):
+        declared.append(match.group(1).decode("ascii", "ignore"))
+    for name in declared:
+        codec = _codec(name)
+        if codec:
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError:
+                continue
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data[:200_000], cp_isolation=["utf_8", "gb18030", "big5", "utf_16"]).best()
+    codec = _codec(best.encoding) if best else None
+    return data.decode(codec or "gb18030", errors="replace")
+
+
+def _codec(name: str) -> str | None:
+    name = name.strip().lower()
+    if name in _GB_FAMILY:
+        return "gb18030"
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def read_blocks(data: bytes, *, filename: str | None = None, content_type: str | None = None) -> list[Block]:
+    """Blocks of an HTML page in document order."""
+    text = decode_html(data, content_type)
+    tree = LexborHTMLParser(text)
+    root = tree.body or tree.root
+    if root is None:
+        raise UnreadableDocument("the HTML page has no body: the download may be truncated; fetch it again")
+    walker = _Walker()
+    if tree.head is not None and (title := tree.head.css_first("title")) is not None:
+        walker.add_text(title.text(deep=True), "title")
+    walker.walk(root)
+    walker.flush()
+    return walker.blocks
+
+
+class _Walker:
+    """Walks the DOM once, flowing inline text into paragraphs and emitting data tables."""
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self.pieces: list[str] = []
+        self.paragraphs = 0
+        self.tables = 0
+
+    def add_text(self, text: str, locator: str) -> None:
+        text = _clean(text)
+        if text:
+            self.blocks.append(TextBlock(text, locator))
+
+    def flush(self) -> None:
+        if self.pieces:
+            self.paragraphs += 1
+            self.add_text("".join(self.pieces), f"paragraph {self.paragraphs}")
+            self.pieces.clear()
+
+    def walk(self, node: LexborNode) -> None:
+        for child in node.iter(include_text=True):
+            tag = child.tag
+            if tag == "-text":
+                self.pieces.append(_source_text(child.text_content or ""))
+            elif tag in _DROPPED or tag is None:
+                continue
+            elif tag == "br":
+                self.pieces.append("\n")
+            elif tag == "table":
+                self.flush()
+                self.table(child)
+            elif tag in _BLOCK:
+                self.flush()
+                self.walk(child)
+                self.flush()
+            else:
+                self.walk(child)
+
+    def table(self, node: LexborNode) -> None:
+        rows = _rows(node)
+        if len(node.css("table")) > 1 or max((len(r) for r in rows), default=0) < 2:
+            # a layout table (or a one-column frame): its cells are page flow, not data
+            self.walk(node)
+            return
+        self.tables += 1
+        cells, anchors = _expand(rows)
+        if cells:
+            self.blocks.append(TableBlock(cells=cells, anchors=anchors, locator=f"table {self.tables}"))
+
+
+def _rows(table: LexborNode) -> list[list[LexborNode]]:
+    """The table's own rows (not those of nested tables), each a list of td/th."""
+    rows = []
+    for child in table.iter():
+        if child.tag in ("thead", "tbody", "tfoot"):
+            rows.extend([c for c in tr.iter() if c.tag in ("td", "th")] for tr in child.iter() if tr.tag == "tr")
+        elif child.tag == "tr":
+            rows.append([c for c in child.iter() if c.tag in ("td", "th")])
+    return rows
+
+
+def _span(cell: LexborNode, name: str) -> int:
+    raw = (cell.attributes.get(name) or "1").strip()
+    digits = re.match(r"\d+", raw)
+    value = int(digits.group()) if digits else 1
+    return min(max(value, 1), MAX_SPAN)
+
+
+def _expand(rows: list[list[LexborNode]]) -> tuple[list[list[str]], list[list[tuple[int, int]]]]:
+    """Place each source cell on the grid the way a browser does and copy it over its span."""
+    placed: dict[tuple[int, int], tuple[str, tuple[int, int]]] = {}
+    height = len(rows)
+    width = 0
+    for r, row in enumerate(rows):
+        c = 0
+        for cell in row:
+            while (r, c) in placed:
+                c += 1
+            rowspan = min(_span(cell, "rowspan"), height - r)
+            colspan = _span(cell, "colspan")
+            text = _cell_text(cell)
+            for dr in range(rowspan):
+                for dc in range(colspan):
+                    placed[(r + dr, c + dc)] = (text, (r, c))
+            c += colspan
+            width = max(width, c)
+        if len(placed) > MAX_GRID_CELLS:
+            raise UnreadableDocument(f"an HTML table expands to more than {MAX_GRID_CELLS} cells: "
+                                     "its rowspan/colspan markup is broken")
+    cells = [[placed.get((r, c), ("", (r, c)))[0] for c in range(width)] for r in range(height)]
+    anchors = [[placed.get((r, c), ("", (r, c)))[1] for c in range(width)] for r in range(height)]
+    return cells, anchors
+
+
+def _cell_text(cell: LexborNode) -> str:
+    """A cell's text: inline runs joined, paragraphs and <br> as line breaks, &nbsp; as blank."""
+    lines: list[str] = []
+    current: list[str] = []
+
+    def visit(node: LexborNode) -> None:
+        for child in node.iter(include_text=True):
+            tag = child.tag
+            if tag == "-text":
+                current.append(_source_text(child.text_content or ""))
+            elif tag in _DROPPED or tag is None:
+                continue
+            elif tag == "br" or tag in _BLOCK:
+                lines.append("".join(current))
+                current.clear()
+                if tag != "br":
+                    visit(child)
+                    lines.append("".join(current))
+                    current.clear()
+            else:
+                visit(child)
+
+    visit(cell)
+    lines.append("".join(current))
+    return _clean("\n".join(lines)).strip()
+
+
+def _source_text(text: str) -> str:
+    """A text node as rendered: whitespace runs become one space, and a source line break
+    between two CJK characters disappears (it is only where the HTML was wrapped)."""
+    return _WHITESPACE.sub(lambda m: _join_run(m, text), text)
+
+
+def _join_run(match: re.Match[str], text: str) -> str:
+    if "\n" not in match.group():
+        return " "
+    before = text[match.start() - 1] if match.start() else ""
+    after = text[match.end()] if match.end() < len(text) else ""
+    return "" if _WIDE.match(before or " ") and _WIDE.match(after or " ") else " "
+
+
+def _clean(text: str) -> str:
+    """Collapse the spaces left between runs, trim each line, drop empty lines; &nbsp; is a space."""
+    lines = (re.sub(" {2,}", " ", line.replace("\xa0", " ")).strip(" ") for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)

@@ -1,0 +1,179 @@
+"""Report metadata from the document's own text: title, publisher, region, year, level, date.
+
+The year is the year reported on — from the title, else the statistics period (统计期限), else
+the year the opening narrative speaks of — never the publication date, and None when the text
+does not say. The region is the administrative area named at the head of the title (or of the
+sentence that names the report), the publisher the body named there.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from pipeline.extract.blocks import Block, TableBlock, TextBlock
+from pipeline.extract.numbers import normalize_cell_text
+from pipeline.report.model import ReportMeta
+
+_TITLE_WORDS = ("年度报告", "工作报告", "年报", "告年度报", "工作年度")
+_REPORT_SUBJECT = re.compile(r"(?P<subject>[\u4e00-\u9fff]{2,40}?)\s*(20\d{2})\s*年度?\s*(?:政府)?信息公开")
+_SUBJECT_AFTER_YEAR = re.compile(r"^(20\d{2})年度?(?P<subject>[\u4e00-\u9fff]{2,40}?)(?:政府)?信息公开")
+_COMPILED_BY = re.compile(r"(?:由|是)(?P<subject>[\u4e00-\u9fff]{2,30}?(?:人民政府|办事处))")
+_STATISTICS_PERIOD = re.compile(r"(20\d{2})年1月1日(?:起)?(?:至|到|-|—|～|~)(20\d{2})年12月31日")
+_NARRATIVE_YEAR = re.compile(r"(?<![\d〔\[(（])(20\d{2})\s*年度?(?!\s*\d{1,2}\s*月)(?![\d〕\])）])")
+_CITED_TITLE = re.compile(r"《[^》]*》|〔[^〕]*〕|\[[^\]]*\]")
+_PRINTED_DATE = re.compile(r"(20\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_ISO_DATE = re.compile(r"(?:发布时间|发布日期|时间|日期)\s*[:：]\s*(20\d{2})-(\d{1,2})-(\d{1,2})")
+_REGION_UNIT = re.compile(
+    r"[\u4e00-\u9fff]{2,10}?(?:特别行政区|自治区|自治州|自治县|高新区|开发区|新区|经开区|街道|省|市|州|盟|县|旗|区|镇|乡)"
+)
+_NOT_A_PLACE = ("和", "城乡", "本级", "我", "全")
+_BODY_SUFFIX = re.compile(r"(?:人民政府(?:办公室|办公厅)?|办事处|委员会|管理委员会|局|办公室|办|委|厅|中心|院|所|站|队|处)$")
+_LEADING_VERBS = re.compile(r"^.*(?:公布|发布|编制|现将|根据|特向社会|由|为)(?=[\u4e00-\u9fff]{2,})")
+_MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
+
+
+@dataclass
+class _Subject:
+    text: str
+    title: str
+
+
+def _lines(blocks: list[Block]) -> list[str]:
+    lines = []
+    for block in blocks:
+        if isinstance(block, TextBlock):
+            lines.append(block.text.strip())
+        elif isinstance(block, TableBlock):
+            lines.extend(" ".join(row).strip() for row in block.cells)
+    return [line for line in lines if line]
+
+
+def find_title(lines: list[str]) -> str | None:
+    """The first short line near the top that names a disclosure report."""
+    for line in lines[:25]:
+        compact = normalize_cell_text(line)
+        if len(compact) <= 60 and "信息公开" in compact and any(w in compact for w in _TITLE_WORDS):
+            return line.strip()
+    return None
+
+
+def _subject(lines: list[str], title: str | None) -> _Subject | None:
+    """The words before the year in the title or the report-naming sentence: who reports."""
+    if title:
+        compact_title = normalize_cell_text(title)
+        for pattern in (_REPORT_SUBJECT, _SUBJECT_AFTER_YEAR):
+            match = pattern.search(compact_title)
+            subject = _LEADING_VERBS.sub("", match.group("subject")) if match else ""
+            if subject and (region_of(subject) or _BODY_SUFFIX.search(subject)):
+                return _Subject(subject, title)
+        index = lines.index(title) if title in lines else -1
+        for neighbour in lines[max(0, index - 2):index + 3]:
+            compact = normalize_cell_text(neighbour)
+            if neighbour != title and len(compact) <= 30 and _BODY_SUFFIX.search(compact):
+                return _Subject(compact, title)
+    for pattern in (_REPORT_SUBJECT, _COMPILED_BY):
+        for line in lines[:25]:
+            match = pattern.search(normalize_cell_text(line))
+            if match:
+                return _Subject(_LEADING_VERBS.sub("", match.group("subject")), line)
+    return None
+
+
+def region_of(subject: str) -> str | None:
+    """The chain of administrative units heading a name: 湖口县大垅乡人民政府 → 湖口县大垅乡."""
+    position, parts = 0, []
+    while True:
+        match = _REGION_UNIT.match(subject, position)
+        if not match or any(word in match.group(0) for word in _NOT_A_PLACE):
+            break
+        parts.append(match.group(0))
+        position = match.end()
+    return "".join(parts) or None
+
+
+def level_of(region: str | None, publisher: str | None) -> str | None:
+    """镇/乡 → town, 街道 → sub-district, a body other than the government → department, …"""
+    name = publisher or region
+    if not name:
+        return None
+    if publisher and not re.search(r"人民政府(?:办公室|办公厅)?$|办事处$", publisher) and _BODY_SUFFIX.search(publisher):
+        if not publisher.endswith(("人民政府办公室", "人民政府办公厅")):
+            return "department"
+    place = region or ""
+    if place.endswith(("镇", "乡")):
+        return "town"
+    if place.endswith("街道"):
+        return "sub-district"
+    if place.endswith(("省", "自治区")) or place in _MUNICIPALITIES:
+        return "province"
+    if place.endswith(("县", "旗", "区")):
+        return "county"
+    if place.endswith(("市", "州", "盟")):
+        return "city"
+    return None
+
+
+def report_year(lines: list[str], title: str | None) -> int | None:
+    """Title year, else the statistics period, else the year the opening narrative speaks of."""
+    if title:
+        match = re.search(r"(20\d{2})\s*年", normalize_cell_text(title))
+        if match:
+            return int(match.group(1))
+    text = "\n".join(normalize_cell_text(line) for line in lines)
+    period = _STATISTICS_PERIOD.search(text)
+    if period and period.group(1) == period.group(2):
+        return int(period.group(1))
+    opening = []
+    for line in lines:
+        compact = normalize_cell_text(line)
+        if "主动公开政府信息情况" in compact and len(compact) <= 30:
+            break
+        opening.append(_CITED_TITLE.sub("", compact))
+    counts = Counter(int(m.group(1)) for m in _NARRATIVE_YEAR.finditer("\n".join(opening)))
+    if not counts:
+        return None
+    (best, best_count), *rest = counts.most_common()
+    if rest and rest[0][1] == best_count:
+        return None
+    return best
+
+
+def published_on(lines: list[str]) -> date | None:
+    """A date printed as 发布时间 near the top, or a signature date line at the end."""
+    for line in lines[:25]:
+        match = _ISO_DATE.search(line)
+        if match:
+            return _date(*match.groups())
+    for line in reversed(lines[-8:]):
+        compact = normalize_cell_text(line)
+        match = _PRINTED_DATE.fullmatch(compact)
+        if match:
+            return _date(*match.groups())
+    return None
+
+
+def _date(year: str, month: str, day: str) -> date | None:
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
+def extract_metadata(blocks: list[Block]) -> ReportMeta:
+    lines = _lines(blocks)
+    title = find_title(lines)
+    subject = _subject(lines, title)
+    region = region_of(subject.text) if subject else None
+    publisher = None
+    if subject and _BODY_SUFFIX.search(subject.text):
+        publisher = subject.text
+    return ReportMeta(
+        region=region,
+        publisher=publisher,
+        year=report_year(lines, title),
+        level=level_of(region, publisher),
+        title=title,
+        published_on=published_on(lines),
+    )

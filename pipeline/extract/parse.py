@@ -1,0 +1,59 @@
+"""One document's bytes → ParsedReport: read blocks, run the template model, metadata and checks.
+
+`parse_document` never raises on bad input. A document it cannot read gets status `error` or
+`needs_ocr`, one that reads but holds none of the template's tables `not_a_report`; the message
+says what went wrong and what to do.
+"""
+from __future__ import annotations
+
+import hashlib
+
+import polars as pl
+
+from pipeline.extract.checks import run_checks
+from pipeline.extract.formats import NeedsOCR, UnreadableDocument, read_document
+from pipeline.extract.metadata import extract_metadata
+from pipeline.extract.template import extract_cells
+from pipeline.report.model import CELL_SCHEMA, ParsedReport
+
+
+def parse_document(data: bytes, *, source: str, filename: str | None = None,
+                   content_type: str | None = None) -> ParsedReport:
+    report = ParsedReport(source=source, sha256=hashlib.sha256(data).hexdigest())
+    try:
+        report.format, blocks = read_document(data, filename=filename or source, content_type=content_type)
+    except NeedsOCR as exc:
+        return _failed(report, "needs_ocr", f"{exc}")
+    except UnreadableDocument as exc:
+        return _failed(report, "error", f"{exc}")
+    except Exception as exc:  # a reader bug or a pathological file must not stop a batch
+        return _failed(report, "error", f"could not read the document ({type(exc).__name__}: {exc}); "
+                                        "check the file opens in a viewer, then report it with the file attached")
+    try:
+        meta = extract_metadata(blocks)
+        result = extract_cells(blocks, year=meta.year)
+    except Exception as exc:
+        return _failed(report, "error", f"the report model failed on this document ({type(exc).__name__}: {exc}); "
+                                        "report it with the file attached")
+    if result.template is None or not (result.cells or result.found_sections & {"二", "三"}):
+        return _failed(report, "not_a_report",
+                       "no annual-report tables found (no 第二十条 / 收到和处理政府信息公开申请 sections): "
+                       "not a 政府信息公开工作年度报告, or its tables are images")
+    meta.template = result.template
+    report.meta = meta
+    report.cells = pl.DataFrame(
+        [
+            {"table": c.table, "row": c.row, "col": c.col, "value": c.value, "raw": c.raw,
+             "flags": c.flags, "locator": c.locator}
+            for c in result.cells
+        ],
+        schema=CELL_SCHEMA,
+    )
+    report.checks = run_checks(report.cells)
+    return report
+
+
+def _failed(report: ParsedReport, status: str, message: str) -> ParsedReport:
+    report.status = status  # type: ignore[assignment]
+    report.error = message
+    return report

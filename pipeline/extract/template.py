@@ -1,0 +1,347 @@
+"""The template model: blocks → contract cells.
+
+Every reader hands over blocks; here they become one stream of tokens (a TableBlock cell or a
+TextBlock line each, span copies skipped, row membership kept). Sections are found by their
+headings (二 主动公开, 三 申请, 四 复议诉讼), rows by the meaning of their labels, columns by the
+meaning of their headers (section 二) or by the template's fixed grid (sections 三, 四). A
+row's values are the cells after its label in the same printed row, or — when the label stands
+alone, as in one-cell-per-line layouts — the value cells that follow it. `align.align_row`
+places them into columns and marks what the layout leaves open as uncertain.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipeline.extract import labels
+from pipeline.extract.align import align_row
+from pipeline.extract.blocks import Block, TableBlock, TextBlock
+from pipeline.extract.numbers import ParsedNumber, header_money_unit, parse_number, to_yuan
+from pipeline.report.contract import cell_spec, cells_for_template
+
+
+@dataclass
+class Token:
+    text: str
+    locator: str
+    row_id: tuple[int, int]          # (block, row): tokens of one printed row share it
+    parsed: ParsedNumber = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.parsed = parse_number(self.text)
+
+    @property
+    def is_blank(self) -> bool:
+        return self.parsed.blank
+
+    @property
+    def is_value(self) -> bool:
+        """A cell a number can sit in: blank or readable as a number."""
+        return self.parsed.blank or not self.parsed.unparsed
+
+
+@dataclass
+class Cell:
+    table: str
+    row: str
+    col: str
+    value: float | None
+    raw: str
+    flags: list[str]
+    locator: str
+
+
+@dataclass
+class TemplateResult:
+    template: str | None
+    cells: list[Cell]
+    found_sections: set[str]
+
+
+_LABEL_THEN_NUMBERS = re.compile(r"^(?P<label>.*?[^\d\s,.+\-])(?P<numbers>(?:\s+[+\-]?\d[\d,]*(?:\.\d+)?)+)\s*$")
+
+
+def split_label_line(text: str) -> list[str]:
+    """A printed row flattened into one line (`2.没有现成信息需要另行制作 3 0 0 0 0 0 3`, a table row
+    that a PDF reader left outside its table, or a space-separated text copy) → label + value cells.
+    Any other line stays one cell."""
+    match = _LABEL_THEN_NUMBERS.match(text.strip())
+    if not match or len(match.group("label")) > labels.MAX_LABEL_LENGTH:
+        return [text]
+    return [match.group("label").strip(), *match.group("numbers").split()]
+
+
+def tokens_from_blocks(blocks: list[Block]) -> list[Token]:
+    """Blocks in reading order → tokens; span copies (anchor elsewhere) are not printed cells."""
+    tokens: list[Token] = []
+    for b, block in enumerate(blocks):
+        if isinstance(block, TextBlock):
+            tokens.extend(Token(text, block.locator, (b, 0)) for text in split_label_line(block.text))
+            continue
+        if not isinstance(block, TableBlock):
+            continue
+        for r, row in enumerate(block.cells):
+            for c, text in enumerate(row):
+                anchor = block.anchors[r][c] if r < len(block.anchors) and c < len(block.anchors[r]) else (r, c)
+                if tuple(anchor) != (r, c):
+                    continue
+                where = f"{block.locator}, row {r + 1}, col {c + 1}" if block.locator else f"row {r + 1}, col {c + 1}"
+                tokens.append(Token(text or "", where, (b, r)))
+    return tokens
+
+
+def find_sections(tokens: list[Token], template: str | None = None) -> dict[str, tuple[int, int]]:
+    """Section → (start, end) token range, anchored on the tables' own content.
+
+    Overview sub-headings can repeat a section's words (（一）主动公开政府信息情况), so each section
+    starts at its heading nearest before its table — the first 第二十条 marker for 二, the first
+    新收 row after it for 三 — and a missing heading is inferred from that content.
+    """
+    headings = [(i, labels.section_heading(t.text)) for i, t in enumerate(tokens)]
+    headings = [(i, s) for i, s in headings if s]
+
+    def last_heading(section: str, before: int, after: int = -1) -> int | None:
+        found = [i for i, s in headings if s == section and after < i <= before]
+        return found[-1] if found else None
+
+    def first_heading(section: str, after: int) -> int | None:
+        return next((i for i, s in headings if s == section and i > after), None)
+
+    starts: dict[str, int] = {}
+    marker = next((i for i, t in enumerate(tokens) if labels.article_marker(t.text)), None)
+    if marker is not None:
+        starts["二"] = last_heading("二", marker) if last_heading("二", marker) is not None else marker
+    elif first_heading("二", -1) is not None:
+        starts["二"] = first_heading("二", -1)
+    after_active = starts.get("二", -1)
+    new_received = next((i for i in range(after_active + 1, len(tokens))
+                         if labels.application_row(tokens[i].text, template=template or "2019", group=None) == "new_received"), None)
+    if new_received is not None:
+        heading = last_heading("三", new_received, after_active)
+        starts["三"] = heading if heading is not None else new_received
+    elif first_heading("三", after_active) is not None:
+        starts["三"] = first_heading("三", after_active)
+    review = first_heading("四", starts.get("三", after_active))
+    if review is not None:
+        starts["四"] = review
+    closing = first_heading("五", max(starts.values(), default=-1))
+    ordered = sorted(starts.items(), key=lambda item: item[1])
+    ranges = {}
+    for k, (section, start) in enumerate(ordered):
+        end = ordered[k + 1][1] if k + 1 < len(ordered) else (closing if closing is not None else len(tokens))
+        ranges[section] = (start, end)
+    return ranges
+
+
+_TEMPLATE_2019_WORDS = ("制作数量", "新公开数量", "对外公开总数量", "上一年项目数量", "本年增/减", "采购项目数量", "采购总金额")
+_TEMPLATE_2021_WORDS = ("制发件数", "废止件数", "现行有效件", "本年处理决定数量", "收费金额", "逾期不补正", "收费通知")
+
+
+def detect_template(tokens: list[Token], year: int | None) -> str | None:
+    """2019 or 2021 by the columns the tables print; the report year only breaks a tie."""
+    text = "\n".join(labels.normalize(t.text) for t in tokens if len(t.text) <= 80)
+    score_2019 = sum(text.count(word) for word in _TEMPLATE_2019_WORDS)
+    score_2021 = sum(text.count(word) for word in _TEMPLATE_2021_WORDS)
+    if score_2019 > score_2021:
+        return "2019"
+    if score_2021 > score_2019:
+        return "2021"
+    if year is not None:
+        return "2021" if year >= 2021 else "2019"
+    return None
+
+
+def _row_values(tokens: list[Token], label_index: int, end: int) -> list[Token]:
+    """The cells after a label: the rest of its printed row, or the value cells that follow a lone label."""
+    label = tokens[label_index]
+    same_row = []
+    i = label_index + 1
+    while i < end and tokens[i].row_id == label.row_id:
+        same_row.append(tokens[i])
+        i += 1
+    if same_row:
+        return same_row
+    values = []
+    while i < end and tokens[i].is_value:
+        values.append(tokens[i])
+        i += 1
+    return values
+
+
+def _emit_row(
+    cells: list[Cell], template: str, table: str, row: str, columns: list[str], values: list[Token],
+    *, header_unknown: bool = False, header_units: dict[str, str | None] | None = None, proof=None,
+) -> None:
+    placement = align_row(
+        values, len(columns),
+        is_blank=lambda t: t is None or t.is_blank,
+        value_of=_cell_identity,
+        proof=proof,
+    )
+    printed = [t for t in placement.cells if t is not None and not t.is_blank]
+    order_unsettled = header_unknown and len({t.parsed.value for t in printed}) > 1
+    row_unsettled = any(placement.uncertain)
+    for col, token, uncertain in zip(columns, placement.cells, placement.uncertain):
+        spec = cell_spec(template, table, row, col)
+        if spec is None:
+            continue
+        parsed = token.parsed if token is not None else parse_number(None)
+        value, flags = parsed.value, list(parsed.flags)
+        if spec.unit == "yuan":
+            value, yuan_flags = to_yuan(parsed, (header_units or {}).get(col))
+            flags = list(yuan_flags)
+        printed_here = token is not None and not token.is_blank
+        if (uncertain or ((order_unsettled or row_unsettled) and printed_here)) and "uncertain" not in flags:
+            flags.append("uncertain")
+        cells.append(Cell(table, row, col, value, token.text if token is not None else "", flags,
+                          token.locator if token is not None else (values[0].locator if values else "")))
+
+
+def _cell_identity(token: Token | None) -> object:
+    """What makes two placements agree on a column: the same reading of the same printed text."""
+    if token is None or token.is_blank:
+        return None
+    return (token.parsed.value, token.parsed.unit, token.text.strip() if token.parsed.unparsed else None)
+
+
+def _template_columns(template: str, table: str, row: str) -> list[str]:
+    return [c.col for c in cells_for_template(template) if c.table == table and c.row == row]
+
+
+def _active_tables(tokens: list[Token], start: int, end: int, template: str, cells: list[Cell]) -> None:
+    matches: dict[tuple[str, str], list[int]] = {}
+    for i in range(start, end):
+        match = labels.active_row(tokens[i].text)
+        if match:
+            matches.setdefault(match, []).append(i)
+    for (table, row), positions in matches.items():
+        columns = _template_columns(template, table, row)
+        if not columns:
+            continue
+        i = _best_label(tokens, positions, end)
+        header, units = _active_header(tokens, start, i, table)
+        proven = len(header) == len(columns) and set(header) == set(columns)
+        _emit_row(cells, template, table, row, header if proven else columns, _row_values(tokens, i, end),
+                  header_unknown=not proven and len(columns) > 1, header_units=units)
+
+
+def _best_label(tokens: list[Token], positions: list[int], end: int) -> int:
+    """Of several cells naming one row (a narrative line can start with 行政许可 too), the first
+    followed by printed values, else the first followed by any cells."""
+    with_values = [i for i in positions if any(not t.is_blank for t in _row_values(tokens, i, end))]
+    with_cells = [i for i in positions if _row_values(tokens, i, end)]
+    return (with_values or with_cells or positions)[0]
+
+
+def _active_header(tokens: list[Token], start: int, label_index: int, table: str) -> tuple[list[str], dict[str, str | None]]:
+    """Column keys printed above a section 二 row, in printed order, read back to the table's marker."""
+    found: list[str] = []
+    units: dict[str, str | None] = {}
+    for k in range(label_index - 1, start - 1, -1):
+        text = tokens[k].text
+        marker = labels.article_marker(text)
+        other_row = labels.active_row(text)
+        if marker and marker != table:
+            break
+        if other_row and other_row[0] != table:
+            break
+        if marker or other_row:
+            if marker:
+                break
+            continue
+        col = labels.active_column(table, text)
+        if col and (not found or found[-1] != col):
+            found.append(col)
+            units.setdefault(col, header_money_unit(text))
+    found.reverse()
+    deduped: list[str] = []
+    for col in found:
+        if col not in deduped:
+            deduped.append(col)
+    return deduped, units
+
+
+def _applications(tokens: list[Token], start: int, end: int, template: str, cells: list[Cell]) -> None:
+    group: str | None = None
+    matches: dict[str, list[int]] = {}
+    for i in range(start, end):
+        if tokens[i].is_value:
+            continue
+        text = tokens[i].text
+        row = labels.application_row(text, template=template, group=group)
+        if row is None:
+            group = labels.application_group(text) or group
+            continue
+        matches.setdefault(row, []).append(i)
+    for row, positions in matches.items():
+        values = _row_values(tokens, _best_label(tokens, positions, end), end)
+        _emit_row(cells, template, "applications", row, list(labels.APPLICANT_COLUMNS), values, proof=_row_total_proof)
+
+
+def _row_total_proof(values: list[object]) -> bool | None:
+    numbers = [v[0] if isinstance(v, tuple) else None for v in values]
+    if numbers[-1] is None:
+        return None
+    return abs(sum(n or 0 for n in numbers[:-1]) - numbers[-1]) < 1e-6
+
+
+def _review_proof(values: list[object]) -> bool | None:
+    verdicts = [_row_total_proof(values[k:k + 5]) for k in range(0, 15, 5)]
+    if any(v is None for v in verdicts):
+        return None
+    return all(verdicts)
+
+
+def _review(tokens: list[Token], start: int, end: int, template: str, cells: list[Cell]) -> None:
+    header_positions = [i for i in range(start + 1, end) if not tokens[i].is_value and labels.is_review_header(tokens[i].text)]
+    if not header_positions:
+        return
+    i = header_positions[-1] + 1
+    values = []
+    while i < end and tokens[i].is_value:
+        values.append(tokens[i])
+        i += 1
+    if not any(not t.is_blank for t in values):
+        return
+    columns = [f"{row}.{col}" for row in labels.REVIEW_ROWS for col in labels.REVIEW_COLUMNS]
+    cells.extend(_review_cells(template, columns, values))
+
+
+def _review_cells(template: str, columns: list[str], values: list[Token]) -> list[Cell]:
+    placement = align_row(
+        values, len(columns),
+        is_blank=lambda t: t is None or t.is_blank,
+        value_of=_cell_identity,
+        proof=_review_proof,
+    )
+    unsettled_rows = {key.split(".")[0] for key, uncertain in zip(columns, placement.uncertain) if uncertain}
+    out = []
+    for key, token, uncertain in zip(columns, placement.cells, placement.uncertain):
+        row, col = key.split(".")
+        if cell_spec(template, "review_litigation", row, col) is None:
+            continue
+        parsed = token.parsed if token is not None else parse_number(None)
+        printed_here = token is not None and not token.is_blank
+        flags = list(parsed.flags) + (["uncertain"] if uncertain or (row in unsettled_rows and printed_here) else [])
+        out.append(Cell("review_litigation", row, col, parsed.value, token.text if token else "", flags,
+                        token.locator if token else (values[0].locator if values else "")))
+    return out
+
+
+def extract_cells(blocks: list[Block], *, year: int | None = None) -> TemplateResult:
+    """Find the template's tables in the blocks and read every printed cell under its contract key."""
+    tokens = tokens_from_blocks(blocks)
+    sections = find_sections(tokens)
+    template = detect_template(tokens[sections["二"][0]:] if "二" in sections else tokens, year)
+    sections = find_sections(tokens, template)
+    cells: list[Cell] = []
+    if template is None:
+        return TemplateResult(None, cells, set(sections))
+    if "二" in sections:
+        _active_tables(tokens, *sections["二"], template, cells)
+    if "三" in sections:
+        _applications(tokens, *sections["三"], template, cells)
+    if "四" in sections:
+        _review(tokens, *sections["四"], template, cells)
+    return TemplateResult(template, cells, set(sections))
+

@@ -1,0 +1,237 @@
+"""The nightly pipeline as plain functions, one per stage, each reading the previous stage's files.
+
+registry → crawl → archive → parse → warehouse → publish. Dagster assets (pipeline/defs) are
+thin wrappers over these; `gongkai run` and `gongkai demo` run them through Dagster, and tests
+call them directly. Stage outputs live under `Paths.stage_dir` and are replaced whole, so a
+failed stage never leaves a half-written input for the next one.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import polars as pl
+
+import pipeline
+from pipeline.archive import Archive
+from pipeline.config import PACKAGE_DIR, Paths
+from pipeline.crawl.crawler import run_crawl
+from pipeline.crawl.records import DocumentRecord, PortalHealth
+from pipeline.crawl.settings import FetchSettings
+from pipeline.extract.isolate import parse_many
+from pipeline.registry import load_portals, regions_frame
+from pipeline.registry.model import Portal
+from pipeline.report.frames import ReportFrames, build_frames
+from pipeline.report.model import ParsedReport
+from pipeline.warehouse.load import DOCUMENT_SCHEMA, HEALTH_SCHEMA, LoadSummary, NightInput, load_night
+from pipeline.warehouse.publish import prepare_working, publish, working_connection
+
+log = logging.getLogger("gongkai")
+
+
+@dataclass(frozen=True)
+class NightConfig:
+    """Everything a night needs to know; the defaults are a production deployment's."""
+    paths: Paths = field(default_factory=Paths.default)
+    registry_path: Path | None = None          # None: the registry shipped with gongkai
+    fetch: FetchSettings = field(default_factory=FetchSettings)
+    parse_timeout_s: float = 120.0
+    parse_memory_mb: int = 2048
+    parse_workers: int = 1
+
+
+def parser_version() -> str:
+    """gongkai's version plus a hash of the extraction code, so changed parsing re-reads documents."""
+    digest = hashlib.sha256()
+    for path in sorted((PACKAGE_DIR / "extract").rglob("*.py")) + [PACKAGE_DIR / "report" / "cells.csv"]:
+        digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
+        digest.update(path.read_bytes())
+    return f"{pipeline.__version__}+{digest.hexdigest()[:10]}"
+
+
+def _stage_file(config: NightConfig, name: str) -> Path:
+    return config.paths.stage_dir / name
+
+
+def _write_frame_atomically(frame: pl.DataFrame, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=path.name + ".", dir=path.parent)
+    os.close(handle)
+    frame.write_parquet(temporary)
+    os.replace(temporary, path)
+
+
+# registry ---------------------------------------------------------------------------------
+
+def load_registry(config: NightConfig) -> list[Portal]:
+    portals = load_portals(config.registry_path)
+    log.info("registry: %d portals", len(portals))
+    return portals
+
+
+# crawl ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CrawlSummary:
+    portals: int
+    documents: int
+    requests: int
+    not_modified: int
+    bytes_downloaded: int
+    outcomes: dict[str, int]
+
+
+def crawl(config: NightConfig, portals: list[Portal], run_id: str) -> CrawlSummary:
+    """Crawl every portal into the archive; record the documents found and each portal's health."""
+    log.info("crawl: %d portals", len(portals))
+    outcome = run_crawl(portals, archive_root=config.paths.archive_root, settings=config.fetch, run_id=run_id)
+    documents = pl.DataFrame([dataclasses.asdict(d) for d in outcome.documents], schema=DOCUMENT_SCHEMA | {
+        "division_code": pl.Utf8, "publisher_level": pl.Utf8, "filename": pl.Utf8,
+    }) if outcome.documents else _empty_documents()
+    health = pl.DataFrame([dataclasses.asdict(h) for h in outcome.health], schema=HEALTH_SCHEMA)
+    _write_frame_atomically(documents, _stage_file(config, "crawl/documents.parquet"))
+    _write_frame_atomically(health, _stage_file(config, "crawl/health.parquet"))
+    outcomes = dict(health.group_by("outcome").len().sort("outcome").iter_rows()) if health.height else {}
+    summary = CrawlSummary(len(portals), documents.height, outcome.requests, outcome.not_modified,
+                           outcome.bytes_downloaded, outcomes)
+    log.info("crawl: %d documents, %d requests (%d not modified), %s", summary.documents, summary.requests,
+             summary.not_modified, ", ".join(f"{k} {v}" for k, v in outcomes.items()))
+    return summary
+
+
+def _empty_documents() -> pl.DataFrame:
+    return pl.DataFrame(schema=DOCUMENT_SCHEMA | {"division_code": pl.Utf8, "publisher_level": pl.Utf8, "filename": pl.Utf8})
+
+
+def read_documents(config: NightConfig) -> list[DocumentRecord]:
+    path = _stage_file(config, "crawl/documents.parquet")
+    if not path.exists():
+        raise FileNotFoundError(f"no crawl output at {path}: run the crawl stage first")
+    names = {f.name for f in dataclasses.fields(DocumentRecord)}
+    return [DocumentRecord(**{k: v for k, v in row.items() if k in names}) for row in pl.read_parquet(path).iter_rows(named=True)]
+
+
+def read_health(config: NightConfig) -> pl.DataFrame:
+    return pl.read_parquet(_stage_file(config, "crawl/health.parquet"))
+
+
+# archive ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ArchiveSummary:
+    documents: int
+    verified: int
+    missing: list[str]
+    archive_bytes: int
+
+
+def verify_archive(config: NightConfig) -> ArchiveSummary:
+    """Check that every document the crawl reported is in the archive with the bytes it hashed."""
+    archive = Archive(config.paths.archive_root)
+    missing, verified, total_bytes = [], 0, 0
+    for record in read_documents(config):
+        try:
+            total_bytes += len(archive.get(record.sha256))
+            verified += 1
+        except (KeyError, ValueError) as problem:
+            log.error("archive: %s (%s): %s", record.url, record.sha256[:12], problem)
+            missing.append(record.sha256)
+    summary = ArchiveSummary(verified + len(missing), verified, missing, total_bytes)
+    log.info("archive: %d/%d documents verified (%d bytes)", verified, summary.documents, total_bytes)
+    return summary
+
+
+# parse ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ParseSummary:
+    documents: int
+    parsed: int
+    from_cache: int
+    reports_ok: int
+    statuses: dict[str, int]
+    cells: int
+    failed_checks: int
+    parser_version: str
+
+
+def parse(config: NightConfig) -> ParseSummary:
+    """Read every archived document into the report model; unchanged documents come from the cache."""
+    version = parser_version()
+    cache_dir = config.paths.parse_cache_dir / version
+    archive = Archive(config.paths.archive_root)
+    records = [r for r in read_documents(config) if archive.has(r.sha256)]
+    reports: dict[str, ParsedReport] = {}
+    for record in records:
+        cached = cache_dir / f"{record.sha256}.json"
+        if cached.exists():
+            reports[record.sha256] = ParsedReport.from_contract(json.loads(cached.read_text(encoding="utf-8")), sha256=record.sha256)
+    to_parse = {r.sha256: r for r in records if r.sha256 not in reports}
+    log.info("parse: %d documents (%d cached, %d to parse)", len(records), len(records) - len(to_parse), len(to_parse))
+    items = ((r.url, archive.path_for(r.sha256), r.filename, r.content_type) for r in to_parse.values())
+    for sha256, report in zip(to_parse, parse_many(items, timeout_s=config.parse_timeout_s,
+                                                  memory_mb=config.parse_memory_mb, workers=config.parse_workers)):
+        report.sha256 = sha256
+        reports[sha256] = report
+        _write_cache(cache_dir / f"{sha256}.json", report)
+    frames = build_frames(((r, reports[r.sha256]) for r in records), parser_version=version)
+    frames.write(_stage_file(config, "parsed"))
+    statuses = dict(frames.reports.group_by("parse_status").len().sort("parse_status").iter_rows()) if frames.reports.height else {}
+    failed = int(frames.checks.filter(~pl.col("ok")).height) if frames.checks.height else 0
+    summary = ParseSummary(len(records), len(to_parse), len(records) - len(to_parse), statuses.get("ok", 0),
+                           statuses, frames.cells.height, failed, version)
+    log.info("parse: %s; %d cells, %d failed checks", ", ".join(f"{k} {v}" for k, v in statuses.items()),
+             summary.cells, failed)
+    return summary
+
+
+def _write_cache(path: Path, report: ParsedReport) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=path.name + ".", dir=path.parent)
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        json.dump(report.to_contract(), out, ensure_ascii=False)
+    os.replace(temporary, path)
+
+
+def read_parsed(config: NightConfig) -> ReportFrames:
+    return ReportFrames.read(_stage_file(config, "parsed"))
+
+
+# warehouse --------------------------------------------------------------------------------
+
+def load_warehouse(config: NightConfig, run_id: str, started_at: datetime | None = None) -> LoadSummary:
+    """Load the night into a working copy of the published warehouse (published is untouched)."""
+    paths = config.paths
+    prepare_working(paths.warehouse, paths.working_warehouse)
+    documents = pl.read_parquet(_stage_file(config, "crawl/documents.parquet"))
+    night = NightInput(
+        run_id=run_id,
+        started_at=started_at or datetime.now(UTC).replace(tzinfo=None),
+        regions=regions_frame(),
+        documents=documents.select(list(DOCUMENT_SCHEMA)),
+        health=read_health(config),
+        frames=read_parsed(config),
+    )
+    with working_connection(paths.working_warehouse) as con:
+        summary = load_night(con, night)
+    log.info("warehouse: %d reports loaded or replaced; %d reports, %d facts, %d failed checks in total",
+             summary.reports_loaded, summary.reports_total, summary.facts_total, summary.failed_checks_total)
+    return summary
+
+
+def publish_warehouse(config: NightConfig) -> Path:
+    publish(config.paths.working_warehouse, config.paths.warehouse)
+    log.info("publish: %s", config.paths.warehouse)
+    return config.paths.warehouse
+
+
+def health_records(config: NightConfig) -> list[PortalHealth]:
+    """The night's portal outcomes as records (for checks and the operator's view)."""
+    return [PortalHealth(**row) for row in read_health(config).iter_rows(named=True)]

@@ -1,0 +1,95 @@
+"""Load a night's crawl and extraction into the warehouse, idempotently.
+
+One transaction covers the whole load: regions, documents, portal health and every new or
+changed report (its old rows deleted, its new rows inserted). Unchanged reports are skipped, so
+re-running a night never duplicates anything, and an error anywhere leaves the file as it was.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import duckdb
+import polars as pl
+
+from pipeline.report.frames import ReportFrames
+from pipeline.warehouse import sqlfiles
+
+LOAD_STEPS = (
+    "load/01_replace_regions.sql",
+    "load/02_upsert_documents.sql",
+    "load/03_record_health.sql",
+    "load/04_select_changed_reports.sql",
+    "load/05_delete_changed_reports.sql",
+    "load/06_insert_publishers.sql",
+    "load/07_insert_reports.sql",
+    "load/08_insert_facts.sql",
+    "load/09_insert_checks.sql",
+    "load/10_record_run.sql",
+)
+
+DOCUMENT_SCHEMA: dict[str, pl.DataType] = {
+    "sha256": pl.Utf8, "url": pl.Utf8, "portal_id": pl.Utf8, "listing_url": pl.Utf8, "title": pl.Utf8,
+    "title_year": pl.Int32, "publisher": pl.Utf8, "content_type": pl.Utf8, "size_bytes": pl.Int64,
+    "fetched_at": pl.Datetime("us"),
+}
+HEALTH_SCHEMA: dict[str, pl.DataType] = {
+    "portal_id": pl.Utf8, "division_code": pl.Utf8, "outcome": pl.Utf8, "detail": pl.Utf8,
+    "pages_fetched": pl.Int32, "documents_found": pl.Int32, "documents_new": pl.Int32,
+    "checked_at": pl.Datetime("us"),
+}
+REGION_COLUMNS = ("division_code", "name", "level")
+
+
+@dataclass(frozen=True)
+class NightInput:
+    """Everything one night hands the warehouse."""
+    run_id: str
+    started_at: datetime
+    regions: pl.DataFrame     # division_code, name, level
+    documents: pl.DataFrame   # DOCUMENT_SCHEMA
+    health: pl.DataFrame      # HEALTH_SCHEMA
+    frames: ReportFrames
+
+
+@dataclass(frozen=True)
+class LoadSummary:
+    run_id: str
+    reports_loaded: int
+    reports_total: int
+    facts_total: int
+    failed_checks_total: int
+
+
+def load_night(con: duckdb.DuckDBPyConnection, night: NightInput) -> LoadSummary:
+    """Apply one night to an open (migrated) warehouse connection in a single transaction."""
+    incoming = {
+        "incoming_regions": night.regions.select(REGION_COLUMNS),
+        "incoming_documents": night.documents.cast(DOCUMENT_SCHEMA).select(list(DOCUMENT_SCHEMA)),
+        "incoming_health": night.health.cast(HEALTH_SCHEMA).select(list(HEALTH_SCHEMA)),
+        "incoming_reports": night.frames.reports,
+        "incoming_cells": night.frames.cells,
+        "incoming_checks": night.frames.checks,
+    }
+    params = {"run_id": night.run_id, "started_at": night.started_at, "loaded_at": datetime.now(UTC).replace(tzinfo=None)}
+    for name, frame in incoming.items():
+        con.register(name, frame.to_arrow())
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for step in LOAD_STEPS:
+            sqlfiles.run_file(con, step, params)
+        loaded = con.execute("SELECT count(*) FROM changed_reports").fetchone()[0]
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        for name in incoming:
+            con.unregister(name)
+    return LoadSummary(night.run_id, loaded, *warehouse_totals(con))
+
+
+def warehouse_totals(con: duckdb.DuckDBPyConnection) -> tuple[int, int, int]:
+    """(reports, fact rows, failed checks) currently in the warehouse."""
+    reports, facts, failed = con.execute(sqlfiles.query_text("queries/warehouse_totals.sql")).fetchone()
+    return int(reports), int(facts), int(failed)

@@ -1,0 +1,84 @@
+"""Build the warehouse in a working file and publish it by atomic replace.
+
+DuckDB allows one writer per file, and a second process cannot open a file another process
+writes. So readers (analysts, dashboards, `gongkai sql`) only ever open the *published* file,
+and a night never writes it: it copies the published file to a working file, migrates and loads
+that, checkpoints it, and `os.replace`s it onto the published path. A reader that has the old
+file open keeps reading the old inode undisturbed; the next connection sees the new night.
+
+Files are written with storage_compatibility_version v1.0.0 so DuckDB 1.x clients (bundled
+by most BI tools) can open the published warehouse.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from pipeline.warehouse.migrate import migrate
+
+STORAGE_COMPATIBILITY = "v1.0.0"
+
+
+def connect_working(path: Path) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(path), config={"storage_compatibility_version": STORAGE_COMPATIBILITY})
+
+
+def prepare_working(published: Path, working: Path) -> None:
+    """Start the working file from the published warehouse (or empty) and bring its schema up to date.
+
+    A working file left behind by a crashed night is discarded: the published file is the
+    last good state.
+    """
+    working.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in (working, working.with_name(working.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    if published.exists():
+        shutil.copyfile(published, working)
+    con = connect_working(working)
+    try:
+        migrate(con)
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+
+
+@contextmanager
+def working_connection(working: Path):
+    """Open the working file for a load; checkpoint on success so the file is self-contained."""
+    if not working.exists():
+        raise FileNotFoundError(f"no working warehouse at {working}: prepare it first (prepare_working)")
+    con = connect_working(working)
+    try:
+        yield con
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+
+
+def publish(working: Path, published: Path) -> None:
+    """Atomically replace the published warehouse with the working file."""
+    if working.with_name(working.name + ".wal").exists():
+        raise RuntimeError(f"{working} has an uncheckpointed WAL; refusing to publish a partial warehouse")
+    with open(working, "rb") as handle:
+        os.fsync(handle.fileno())
+    published.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(working, published)
+    directory = os.open(published.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
+def connect_published(published: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the published warehouse, with a clear error when there is none."""
+    if not published.exists():
+        raise FileNotFoundError(
+            f"no published warehouse at {published}: run `gongkai demo` or `gongkai run` first, "
+            "or pass --warehouse PATH"
+        )
+    return duckdb.connect(str(published), read_only=True)

@@ -1,0 +1,133 @@
+from pipeline.extract.blocks import TableBlock, TextBlock
+from pipeline.extract.template import extract_cells
+
+
+def cells_of(blocks, year=None):
+    result = extract_cells(blocks, year=year)
+    return result.template, {f"{c.table}.{c.row}.{c.col}": (c.value, c.flags) for c in result.cells}
+
+
+def active_blocks(marker, header, rows, heading="二、主动公开政府信息情况"):
+    return [TextBlock(heading), TextBlock(marker), TableBlock([header, *rows])]
+
+
+def test_columns_follow_the_printed_header_not_the_template_order():
+    blocks = active_blocks("第二十条第(五)项", ["信息内容", "处理决定数量", "上一年项目数量", "本年增/减"],
+                           [["行政许可", "219", "88", "-4"]])
+    template, cells = cells_of(blocks)
+    assert template == "2019"
+    assert cells["licensing.administrative_licensing.decisions"] == (219, [])
+    assert cells["licensing.administrative_licensing.prior_year_items"] == (88, [])
+    assert cells["licensing.administrative_licensing.change"] == (-4, ["signed"])
+
+
+def test_header_that_does_not_prove_the_order_makes_differing_values_uncertain():
+    rows = [["规章", "1", "2", "3"], ["规范性文件", "0", "0", "0"]]
+    _, cells = cells_of(active_blocks("第二十条第（一）项", ["信息内容", "本年新", "本年新", "对外公开总数量"], rows))
+    assert all("uncertain" in cells[f"regulations.rules.{c}"][1] for c in ("made", "published", "total_public"))
+    assert cells["regulations.normative_documents.made"] == (0, [])
+
+
+def test_template_is_told_by_the_columns_not_the_year():
+    blocks = active_blocks("第二十条第(一)项", ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+                           [["规章", "2", "0", "2"], ["规范性文件", "1", "0", "5"]])
+    template, cells = cells_of(blocks, year=2019)
+    assert template == "2021"
+    assert cells["regulations.normative_documents.in_force"] == (5, [])
+
+
+def test_year_breaks_a_tie_only():
+    assert cells_of([TextBlock("二、主动公开政府信息情况")], year=2023)[0] == "2021"
+    assert cells_of([TextBlock("二、主动公开政府信息情况")], year=2020)[0] == "2019"
+    assert cells_of([TextBlock("二、主动公开政府信息情况")], year=None)[0] is None
+
+
+def test_fee_amount_in_wan_yuan_from_the_header():
+    blocks = active_blocks("第二十条第（八）项", ["信息内容", "本年收费金额（单位：万元）"], [["行政事业性收费", "7730.28"]])
+    _, cells = cells_of(blocks)
+    assert cells["fees.administrative_fees.amount_yuan"] == (77_302_800, [])
+
+
+def applications_grid(rows, template_header=True):
+    header = [["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "", "申请人情况"],
+              ["", "", "自然人", "法人或其他组织", "", "", "", "", "总计"],
+              ["", "", "", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", ""]]
+    grid = [*(header if template_header else []), *rows]
+    width = max(len(r) for r in grid)
+    return TableBlock([r + [""] * (width - len(r)) for r in grid])
+
+
+def test_typo_labels_and_full_width_brackets_map_by_meaning():
+    rows = [["一、本年新收政府信息公开申请数量", "", "1", "0", "0", "0", "0", "0", "1"],
+            ["三、本年度办理结果", "（三）不予公开", "2.其他法律行政止公开", "3", "0", "0", "0", "0", "0", "3"]]
+    blocks = [TextBlock("二、主动公开政府信息情况"), TextBlock("本年制发件数"),
+              TextBlock("三、收到和处理政府信息公开申请情况"), applications_grid(rows)]
+    _, cells = cells_of(blocks)
+    assert cells["applications.denied_prohibited_by_law.natural_person"] == (3, [])
+    assert cells["applications.denied_prohibited_by_law.total"] == (3, [])
+
+
+def test_2021_other_processing_printed_as_one_merged_row_is_not_assigned():
+    rows = [["一、本年新收政府信息公开申请数量", "", "1", "0", "0", "0", "0", "0", "1"],
+            ["", "（六）其他处理", "0", "0", "0", "0", "0", "0", "0"],
+            ["", "（七）总计", "1", "0", "0", "0", "0", "0", "1"]]
+    blocks = [TextBlock("二、主动公开政府信息情况"), TextBlock("本年处理决定数量"),
+              TextBlock("三、收到和处理政府信息公开申请情况"), applications_grid(rows)]
+    template, cells = cells_of(blocks)
+    assert template == "2021"
+    assert not any(k.startswith("applications.other_") for k in cells)
+    assert cells["applications.total_processed.total"] == (1, [])
+
+
+def test_span_copies_are_not_printed_cells():
+    """A value cell spanning two columns (colspan=2) is one printed cell, not two."""
+    table = TableBlock(
+        cells=[["信息内容", "上一年项目数量", "本年增/减", "本年增/减", "处理决定数量"],
+               ["行政许可", "5", "5", "0", "7"]],
+        anchors=[[(0, 0), (0, 1), (0, 2), (0, 2), (0, 4)],
+                 [(1, 0), (1, 1), (1, 1), (1, 3), (1, 4)]],
+    )
+    _, cells = cells_of([TextBlock("二、主动公开政府信息情况"), TextBlock("第二十条第（五）项"), table])
+    assert cells["licensing.administrative_licensing.prior_year_items"] == (5, [])
+    assert cells["licensing.administrative_licensing.change"] == (0, [])
+    assert cells["licensing.administrative_licensing.decisions"] == (7, [])
+
+
+def review_blocks(values):
+    return [TextBlock("四、政府信息公开行政复议、行政诉讼情况"),
+            TableBlock([["行政复议", "行政诉讼"], ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]]),
+            TableBlock([values])]
+
+
+def test_review_row_with_more_numbers_than_columns_flags_the_unsettled_row():
+    values = ["0"] * 11 + ["1", "0", "0", "0", "1"]
+    _, cells = cells_of([TextBlock("二、主动公开政府信息情况"), TextBlock("本年新制作数量"), *review_blocks(values)])
+    assert cells["review_litigation.administrative_review.total"] == (0, [])
+    assert cells["review_litigation.litigation_without_review.upheld"] == (0, [])
+    for col in ("upheld", "corrected", "other_result", "pending", "total"):
+        assert "uncertain" in cells[f"review_litigation.litigation_after_review.{col}"][1]
+
+
+def test_checks_settle_an_extra_number_when_only_one_placement_adds_up():
+    values = ["1", "0", "0", "0", "1"] + ["0"] * 10 + ["7"]
+    _, cells = cells_of([TextBlock("二、主动公开政府信息情况"), TextBlock("本年新制作数量"), *review_blocks(values)])
+    assert cells["review_litigation.administrative_review.upheld"] == (1, [])
+    assert cells["review_litigation.litigation_after_review.total"] == (0, [])
+
+
+def test_missing_section_headings_are_inferred_from_markers():
+    blocks = [TextBlock("第二十条第（一）项"),
+              TableBlock([["信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"], ["规范性文件", "8", "8", "83"]])]
+    _, cells = cells_of(blocks)
+    assert cells["regulations.normative_documents.total_public"] == (83, [])
+
+
+def test_applications_table_broken_across_pages():
+    first = [["一、本年新收政府信息公开申请数量", "", "2", "0", "0", "0", "0", "0", "2"],
+             ["", "（四）无法提供", "1.本机关不掌握相关政府信息", "1", "0", "0", "0", "0", "0", "1"]]
+    second = TableBlock([["", "", "2.没有现成信息需要另行制作", "4", "0", "0", "0", "0", "0", "4"]], locator="page 5, table 1")
+    blocks = [TextBlock("二、主动公开政府信息情况"), TextBlock("本年新制作数量"),
+              TextBlock("三、收到和处理政府信息公开申请情况"), applications_grid(first), TextBlock("- 4 -"), second]
+    _, cells = cells_of(blocks)
+    assert cells["applications.unable_not_held.total"] == (1, [])
+    assert cells["applications.unable_needs_creation.natural_person"] == (4, [])

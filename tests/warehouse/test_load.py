@@ -1,0 +1,154 @@
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+
+
+import duckdb
+import pytest
+
+from pipeline.warehouse import sqlfiles
+from pipeline.warehouse.publish import connect_published
+from tests.warehouse.nights import load_and_publish, night, report, standard_reports
+
+FACT_QUERY = """
+SELECT 'applications' AS family, report_id, row_key, col_key, value, raw_text, flags FROM core_fact_applications
+UNION ALL SELECT 'procurement', report_id, row_key, col_key, value, raw_text, flags FROM core_fact_procurement
+UNION ALL SELECT 'review_litigation', report_id, row_key, col_key, value, raw_text, flags FROM core_fact_review_litigation
+ORDER BY ALL
+"""
+
+
+def snapshot(published):
+    with connect_published(published) as con:
+        return {
+            "facts": con.execute(FACT_QUERY).fetchall(),
+            "reports": con.execute("SELECT report_id, document_sha256, report_year FROM core_report ORDER BY ALL").fetchall(),
+            "checks": con.execute("SELECT report_id, check_name, ok FROM core_report_check ORDER BY ALL").fetchall(),
+        }
+
+
+def test_reloading_a_night_changes_nothing(tmp_path):
+    published = tmp_path / "gongkai.duckdb"
+    first = load_and_publish(published, night("night-1", standard_reports()))
+    before = snapshot(published)
+    second = load_and_publish(published, night("night-1", standard_reports()))
+    assert first.reports_loaded == 4 and second.reports_loaded == 0
+    assert snapshot(published) == before
+    assert first.facts_total == second.facts_total == 25
+
+
+def test_changed_report_replaces_its_rows(tmp_path):
+    published = tmp_path / "gongkai.duckdb"
+    load_and_publish(published, night("night-1", standard_reports()))
+    changed = standard_reports()
+    changed[1] = report("http://www.haiyan.gov.cn/a/2020.html", division="330424", publisher="海盐县人民政府", year=2020,
+                        received=15, granted=15, sha="f" * 64)
+    summary = load_and_publish(published, night("night-2", changed))
+    assert summary.reports_loaded == 1
+    with connect_published(published) as con:
+        rows = con.execute("""
+            SELECT f.value FROM core_fact_applications f JOIN core_report r USING (report_id)
+            WHERE r.source_url = 'http://www.haiyan.gov.cn/a/2020.html' AND row_key = 'new_received' AND col_key = 'total'
+        """).fetchall()
+        assert rows == [(15.0,)]
+        assert con.execute("SELECT count(*) FROM core_report").fetchone()[0] == 4
+
+
+def test_same_document_under_two_urls_is_one_report(tmp_path):
+    published = tmp_path / "gongkai.duckdb"
+    twins = [
+        report("http://www.haiyan.gov.cn/a/copy-b.html", division="330424", publisher="海盐县人民政府", year=2019, received=1, granted=1, sha="a" * 64),
+        report("http://www.haiyan.gov.cn/a/copy-a.html", division="330424", publisher="海盐县人民政府", year=2019, received=1, granted=1, sha="a" * 64),
+    ]
+    load_and_publish(published, night("night-1", twins))
+    load_and_publish(published, night("night-2", list(reversed(twins))))
+    with connect_published(published) as con:
+        assert con.execute("SELECT source_url FROM core_report").fetchall() == [("http://www.haiyan.gov.cn/a/copy-a.html",)]
+
+
+def test_facts_keep_raw_text_flags_units_and_provenance(tmp_path):
+    published = tmp_path / "gongkai.duckdb"
+    load_and_publish(published, night("night-1", standard_reports()))
+    with connect_published(published) as con:
+        amount = con.execute("SELECT value, unit, raw_text, locator FROM core_fact_procurement LIMIT 1").fetchone()
+        assert amount == (3879510.0, "yuan", "387.951万元", "table 1, row 4")
+        uncertain = con.execute("SELECT row_key, is_uncertain FROM core_fact_applications WHERE is_uncertain").fetchall()
+        assert uncertain == [("denied_state_secret", True)]
+        assert con.execute("SELECT uncertain_cells_count FROM core_report WHERE uncertain_cells_count > 0").fetchall() == [(1,)]
+
+
+def test_exception_midway_leaves_published_warehouse_unchanged(tmp_path, monkeypatch):
+    published = tmp_path / "gongkai.duckdb"
+    load_and_publish(published, night("night-1", standard_reports()))
+    before = snapshot(published)
+    grown = standard_reports() + [report("http://www.zeku.gov.cn/nb/2019.html", division="632323", publisher="泽库县人民政府",
+                                         year=2019, received=5, granted=5)]
+    real_execute = sqlfiles.execute
+    fact_statements = iter(range(100))
+
+    def fail_after_half_the_facts(con, statement, params):
+        if statement.startswith("INSERT INTO core_fact_") and next(fact_statements) == 3:
+            raise RuntimeError("simulated crash after half the facts")
+        return real_execute(con, statement, params)
+
+    monkeypatch.setattr(sqlfiles, "execute", fail_after_half_the_facts)
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        load_and_publish(published, night("night-2", grown))
+    assert snapshot(published) == before
+    monkeypatch.setattr(sqlfiles, "execute", real_execute)
+    summary = load_and_publish(published, night("night-2", grown))
+    assert summary.reports_loaded == 1 and summary.reports_total == 5
+    assert len(snapshot(published)["reports"]) == 5
+
+
+KILLED_LOADER = textwrap.dedent("""
+    import sys, time
+    from pathlib import Path
+    from pipeline.warehouse import sqlfiles
+    from tests.warehouse.nights import load_and_publish, night, report, standard_reports
+
+    real_execute = sqlfiles.execute
+    seen = []
+
+    def hang_after_half_the_facts(con, statement, params):
+        if statement.startswith("INSERT INTO core_fact_"):
+            seen.append(statement)
+            if len(seen) == 4:
+                print("halfway", flush=True)
+                time.sleep(600)
+        return real_execute(con, statement, params)
+
+    sqlfiles.execute = hang_after_half_the_facts
+    extra = report("http://www.zeku.gov.cn/nb/2019.html", division="632323", publisher="泽库县人民政府", year=2019, received=5, granted=5)
+    load_and_publish(Path(sys.argv[1]), night("night-2", standard_reports() + [extra]))
+""")
+
+
+def test_process_killed_midway_leaves_published_warehouse_unchanged(tmp_path):
+    published = tmp_path / "gongkai.duckdb"
+    load_and_publish(published, night("night-1", standard_reports()))
+    before = snapshot(published)
+    loader = subprocess.Popen([sys.executable, "-c", KILLED_LOADER, str(published)], stdout=subprocess.PIPE, text=True,
+                              cwd=os.getcwd())
+    try:
+        assert loader.stdout.readline().strip() == "halfway"
+        loader.send_signal(signal.SIGKILL)
+        loader.wait(timeout=30)
+    finally:
+        if loader.poll() is None:
+            loader.kill()
+    assert snapshot(published) == before
+    grown = standard_reports() + [report("http://www.zeku.gov.cn/nb/2019.html", division="632323", publisher="泽库县人民政府",
+                                         year=2019, received=5, granted=5)]
+    summary = load_and_publish(published, night("night-2", grown))
+    assert summary.reports_total == 5
+
+
+def test_published_file_is_readable_by_duckdb_1x_storage(tmp_path):
+    published = tmp_path / "gongkai.duckdb"
+    load_and_publish(published, night("night-1", standard_reports()))
+    with duckdb.connect(str(published), read_only=True) as con:
+        tags = con.execute("SELECT tags FROM duckdb_databases() WHERE database_name = 'gongkai'").fetchone()[0]
+    assert tags["storage_version"].startswith("v1.0.0")
