@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import os
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, NamedTuple
 
@@ -32,13 +32,13 @@ _RUN_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
 @dataclass(frozen=True)
 class FetchEntry:
     """One HTTP request (one attempt of one hop) and what came of it."""
-    url: str                          # the URL requested
-    final_url: str                    # where the body came from (the last hop for a whole fetch)
+    url: str                          # the URL the caller asked for
+    final_url: str                    # the URL this request went to (differs from url after a redirect)
     method: str
     status: int | None
-    outcome: str
+    outcome: Outcome
     portal_id: str
-    purpose: str
+    purpose: Purpose
     referrer: str | None
     fetched_at: datetime              # when the request started (UTC)
     elapsed_s: float
@@ -95,7 +95,7 @@ class FetchLog:
     def record(self, entry: FetchEntry) -> None:
         if self._closed:
             raise RuntimeError(f"fetch log for run {self.run_id!r} is closed; record fetches before close()")
-        row = asdict(entry)
+        row = dict(vars(entry))   # shallow: every field is a scalar; asdict's deep copy costs per request
         row["run_id"] = self.run_id
         self._entries.append(row)
 
@@ -124,14 +124,7 @@ class FetchLog:
     @staticmethod
     def read_all(archive_root: str | os.PathLike) -> pl.DataFrame:
         """Every run's entries, oldest run file first (empty frame with the log schema if none)."""
-        storage = Storage(archive_root)
-        frames = [
-            pl.read_parquet(io.BytesIO(storage.read(relpath))).cast(FETCHLOG_SCHEMA)
-            for relpath in storage.list(FETCHLOG_DIR, ".parquet")
-        ]
-        if not frames:
-            return pl.DataFrame(schema=FETCHLOG_SCHEMA)
-        return pl.concat(frames, how="diagonal_relaxed").select(list(FETCHLOG_SCHEMA))
+        return _read_runs(Storage(archive_root), list(FETCHLOG_SCHEMA))
 
     @staticmethod
     def latest_validators(archive_root: str | os.PathLike) -> dict[str, Validators]:
@@ -140,7 +133,8 @@ class FetchLog:
         Keyed by the URL the body came from (``final_url``): the fetcher looks up every hop of a
         redirect chain, so a moved page still gets a conditional request at its new address.
         """
-        log = FetchLog.read_all(archive_root)
+        log = _read_runs(Storage(archive_root), ["final_url", "method", "outcome", "fetched_at",
+                                                 "etag", "last_modified", "sha256"])
         latest = (
             log.filter(
                 pl.col("outcome").is_in(["ok", "not_modified"])
@@ -155,3 +149,15 @@ class FetchLog:
             row["final_url"]: Validators(row["etag"], row["last_modified"], row["sha256"])
             for row in latest.iter_rows(named=True)
         }
+
+
+def _read_runs(storage: Storage, columns: list[str]) -> pl.DataFrame:
+    """The named columns of every run file (only those are decoded: the log grows every night)."""
+    schema = {name: FETCHLOG_SCHEMA[name] for name in columns}
+    frames = [
+        pl.read_parquet(io.BytesIO(storage.read(relpath)), columns=columns).cast(schema)
+        for relpath in storage.list(FETCHLOG_DIR, ".parquet")
+    ]
+    if not frames:
+        return pl.DataFrame(schema=schema)
+    return pl.concat(frames, how="vertical")

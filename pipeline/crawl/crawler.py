@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 from pipeline.archive import Archive, FetchLog
 from pipeline.crawl.discovery import (
-    attachment_extension, decode_page, discover_columns, recognise_report_title,
+    Attachment, attachment_extension, decode_page, discover_columns, recognise_report_title,
 )
 from pipeline.crawl.fetcher import Fetcher, FetchResult
 from pipeline.crawl.health import write_health_json
@@ -63,6 +63,7 @@ class PortalCrawl:
     totals: RunTotals
     pages_fetched: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)    # (outcome, url: error)
+    candidates: list[tuple[tuple[int, ...], DocumentRecord, bool]] = field(default_factory=list)
     documents: list[DocumentRecord] = field(default_factory=list)
     new_documents: int = 0
     detected_platform: str | None = None
@@ -99,14 +100,14 @@ class PortalCrawl:
             self.detected_platform = platform
         return adapter_for(platform, self.portal.params)
 
-    def add_document(self, result: FetchResult, *, column: ReportColumn, title: str | None,
-                     publisher: str | None, listing_url: str | None, filename: str | None) -> None:
-        """Record a fetched document once per run (by sha256; the first URL wins)."""
-        if result.sha256 is None or result.sha256 in self.totals.seen_sha256:
+    def add_document(self, order: tuple[int, ...], result: FetchResult, *, column: ReportColumn, title: str | None,
+                     publisher: str | None, listing_url: str | None, filename: str | None,
+                     continuations: Sequence[FetchResult] = ()) -> None:
+        """Note a fetched document at its place in listing order; `settle_documents` deduplicates."""
+        if result.sha256 is None:
             return
-        self.totals.seen_sha256.add(result.sha256)
         recognised = recognise_report_title(title)
-        self.documents.append(DocumentRecord(
+        self.candidates.append((order, DocumentRecord(
             portal_id=self.portal.portal_id,
             division_code=self.portal.division_code,
             publisher=column.publisher or publisher or (recognised.publisher if recognised else None),
@@ -120,9 +121,18 @@ class PortalCrawl:
             filename=filename or unquote(PurePosixPath(urlsplit(result.final_url).path).name) or None,
             size_bytes=result.size or 0,
             fetched_at=datetime.now(timezone.utc),
-        ))
-        if not result.not_modified:
-            self.new_documents += 1
+            continuation_sha256=tuple(part.sha256 for part in continuations if part.sha256),
+        ), not result.not_modified))
+
+    def settle_documents(self) -> None:
+        """Keep each body once per run, under the URL listed first (fetches finish in any order)."""
+        for _, record, fresh in sorted(self.candidates, key=lambda candidate: candidate[0]):
+            if record.sha256 in self.totals.seen_sha256:
+                continue
+            self.totals.seen_sha256.add(record.sha256)
+            self.documents.append(record)
+            self.new_documents += fresh
+        self.candidates.clear()
 
 
 @dataclass
@@ -132,18 +142,32 @@ class ColumnReading:
     reports: int = 0            # entries recognised as reports
 
 
-async def read_column(crawl: PortalCrawl, column: ReportColumn) -> ColumnReading:
-    """List every page of a column and fetch each report it lists (articles, split pages, attachments)."""
+async def gather_all(crawl: PortalCrawl, tasks: Sequence[Awaitable[object]]) -> list[object]:
+    """Run a portal's fetches side by side (the fetcher keeps each host polite); a failing one is a parse error."""
+    results = await asyncio.gather(*tasks, return_exceptions=True)
+    for result in results:
+        if isinstance(result, Exception):
+            crawl.parse_errors.append(f"{type(result).__name__}: {result}")
+    return list(results)
+
+
+async def read_column(crawl: PortalCrawl, column: ReportColumn, column_index: int) -> ColumnReading:
+    """List every page of a column and fetch each report it lists (articles, split pages, attachments).
+
+    Listing pages are read in order; the reports each lists are fetched while paging goes on.
+    """
     reading = ColumnReading()
     queue: list[PageRequest] = [PageRequest(column.url)]
     visited: set[PageRequest] = set()
     adapter: PlatformAdapter | None = None
     first_page: tuple[Page, FetchResult] | None = None
+    report_fetches: list[Awaitable[object]] = []
     while queue and len(visited) < MAX_LISTING_PAGES:
         request = queue.pop(0)
         if request in visited:
             continue
         visited.add(request)
+        page_index = len(visited)
         fetched = await crawl.fetch_page(
             request.url, "column" if first_page is None else "listing",
             referrer=column.url if first_page else None, method=request.method, data=request.data,
@@ -153,6 +177,9 @@ async def read_column(crawl: PortalCrawl, column: ReportColumn) -> ColumnReading
                 return reading
             continue
         page = fetched[0]
+        fragment = urlsplit(request.url).fragment
+        if fragment and "#" not in page.url:
+            page = Page(url=f"{page.url}#{fragment}", text=page.text)   # gkmlpt keeps its category there
         if first_page is None:
             first_page, reading.answered = fetched, True
             adapter = crawl.adapter_for_page(page)
@@ -164,7 +191,7 @@ async def read_column(crawl: PortalCrawl, column: ReportColumn) -> ColumnReading
             continue
         reading.entries += len(listing.entries) + len(listing.next_pages)
         queue.extend(listing.next_pages)
-        for entry in listing.entries:
+        for entry_index, entry in enumerate(listing.entries):
             recognised = recognise_report_title(entry.title)
             if not (recognised or entry.report_year) or entry.url in crawl.seen_urls:
                 continue
@@ -172,34 +199,37 @@ async def read_column(crawl: PortalCrawl, column: ReportColumn) -> ColumnReading
                 break
             crawl.seen_urls.add(entry.url)
             reading.reports += 1
-            await read_report_entry(crawl, adapter, column, entry.url, entry.title, entry.publisher, page.url)
+            order = (column_index, page_index, entry_index)
+            report_fetches.append(asyncio.ensure_future(read_report_entry(
+                crawl, adapter, column, order, entry.url, entry.title, entry.publisher, page.url)))
+    await gather_all(crawl, report_fetches)
     if reading.reports == 0 and first_page is not None and adapter is not None:
         page, result = first_page
         reading.reports += await read_report_page(
-            crawl, adapter, column, page, None, None, result=result, must_be_titled=True,
+            crawl, adapter, column, (column_index, 0, 0), page, None, None, result=result, must_be_titled=True,
         )
         reading.entries += reading.reports
     return reading
 
 
-async def read_report_entry(crawl: PortalCrawl, adapter: PlatformAdapter, column: ReportColumn,
+async def read_report_entry(crawl: PortalCrawl, adapter: PlatformAdapter, column: ReportColumn, order: tuple[int, ...],
                             url: str, title: str, publisher: str | None, listing_url: str) -> None:
     """A listed report: a direct attachment, or an article page (its tables and attachments)."""
     if attachment_extension(url):
         result = await crawl.fetch(url, "attachment", referrer=listing_url)
         if result is not None:
-            crawl.add_document(result, column=column, title=title, publisher=publisher,
+            crawl.add_document(order, result, column=column, title=title, publisher=publisher,
                                listing_url=listing_url, filename=None)
         return
     result = await crawl.fetch(url, "article", referrer=listing_url)
     if result is None or result.body is None:
         return
     page = Page(url=result.final_url, text=decode_page(result.body, result.content_type))
-    await read_report_page(crawl, adapter, column, page, title, publisher, result=result, listing_url=listing_url)
+    await read_report_page(crawl, adapter, column, order, page, title, publisher, result=result, listing_url=listing_url)
 
 
-async def read_report_page(crawl: PortalCrawl, adapter: PlatformAdapter, column: ReportColumn, page: Page,
-                           title: str | None, publisher: str | None, *, result: FetchResult,
+async def read_report_page(crawl: PortalCrawl, adapter: PlatformAdapter, column: ReportColumn, order: tuple[int, ...],
+                           page: Page, title: str | None, publisher: str | None, *, result: FetchResult,
                            listing_url: str | None = None, must_be_titled: bool = False) -> int:
     """Record an article page (its tables, split pages and attachments) as a report; returns 1 if it was.
 
@@ -215,27 +245,28 @@ async def read_report_page(crawl: PortalCrawl, adapter: PlatformAdapter, column:
     if must_be_titled and not recognise_report_title(article.title):
         return 0
     title = title or article.title
-    parts = [(page, result)]
-    for continuation in article.continuation_pages:
-        if continuation in crawl.seen_urls:
-            continue
-        crawl.seen_urls.add(continuation)
-        extra = await crawl.fetch(continuation, "article", referrer=page.url)
-        if extra is not None and extra.body is not None:
-            parts.append((Page(extra.final_url, decode_page(extra.body, extra.content_type)), extra))
+    continuation_urls = [url for url in article.continuation_pages if url not in crawl.seen_urls]
+    crawl.seen_urls.update(continuation_urls)
+    fetched = await asyncio.gather(*(crawl.fetch(url, "article", referrer=page.url) for url in continuation_urls))
+    continuations = [extra for extra in fetched if extra is not None and extra.body is not None]
     attachments = list(article.attachments)
-    for part_page, part_result in parts:
-        part = article if part_page is page else adapter.parse_article(part_page)
-        if part_page is not page:
-            attachments.extend(part.attachments)
-        if part.has_tables or not article.attachments:
-            crawl.add_document(part_result, column=column, title=title, publisher=publisher,
-                               listing_url=listing_url, filename=None)
-    for attachment in dict.fromkeys(attachments):
+    has_tables = article.has_tables
+    for extra in continuations:
+        part = adapter.parse_article(Page(extra.final_url, decode_page(extra.body, extra.content_type)))
+        attachments.extend(part.attachments)
+        has_tables = has_tables or part.has_tables
+    if has_tables or not attachments:
+        crawl.add_document(order + (0,), result, column=column, title=title, publisher=publisher,
+                           listing_url=listing_url, filename=None, continuations=continuations)
+
+    async def fetch_attachment(position: int, attachment: Attachment) -> None:
         fetched = await crawl.fetch(attachment.url, "attachment", referrer=page.url)
         if fetched is not None:
-            crawl.add_document(fetched, column=column, title=title, publisher=publisher,
+            crawl.add_document(order + (position,), fetched, column=column, title=title, publisher=publisher,
                                listing_url=page.url, filename=attachment.name)
+
+    await gather_all(crawl, [fetch_attachment(position, attachment)
+                             for position, attachment in enumerate(dict.fromkeys(attachments), start=1)])
     return 1
 
 
@@ -273,7 +304,8 @@ async def crawl_portal(crawl: PortalCrawl, recorded: Sequence[ReportColumn]) -> 
     Recorded columns are re-read first; any that no longer answer or list nothing send the crawl
     back to the home page, and a column found there that was not recorded is drift (`column_moved`).
     """
-    readings = [(column, await read_column(crawl, column)) for column in recorded]
+    read = await asyncio.gather(*(read_column(crawl, column, index) for index, column in enumerate(recorded)))
+    readings = list(zip(recorded, read))
     working = [column for column, reading in readings if reading.answered and reading.entries]
     broken = [column for column, reading in readings if not (reading.answered and reading.entries)]
     reports = sum(reading.reports for _, reading in readings)
@@ -282,8 +314,9 @@ async def crawl_portal(crawl: PortalCrawl, recorded: Sequence[ReportColumn]) -> 
     discovered, home = await find_columns(crawl)
     known = {column.url for column in recorded}
     new_columns = [column for column in discovered if column.url not in known]
-    for column in new_columns:
-        reports += (await read_column(crawl, column)).reports
+    new_readings = await asyncio.gather(*(
+        read_column(crawl, column, len(recorded) + index) for index, column in enumerate(new_columns)))
+    reports += sum(reading.reports for reading in new_readings)
     found = f"{reports} report entries"
     if recorded and new_columns:
         moved = ", ".join(column.url for column in broken)
@@ -341,6 +374,7 @@ async def crawl_portals(portals: Sequence[Portal], fetcher: Fetcher, *, run_id: 
                 outcome, detail, columns = await crawl_portal(crawl, recorded_columns(portal, state))
             except Exception as exc:  # one portal's bug must not stop the night
                 outcome, detail = "parse_error", f"{type(exc).__name__}: {exc}"
+            crawl.settle_documents()
             if crawl.parse_errors and outcome in ("ok", "no_reports") and not crawl.documents:
                 outcome, detail = "parse_error", "; ".join(crawl.parse_errors[:3])
             documents.extend(crawl.documents)

@@ -24,7 +24,7 @@ REPORT_TITLE = re.compile(
     r"(?:政府|政务)?\s*信\s*息\s*公\s*开\s*(?:工作)?\s*(?:年度)?\s*(?:报告|年报|工作报告)"
 )
 CHINESE_YEAR = re.compile(r"([〇零○Ｏ一二三四五六七八九]{4})(?=\s*年)")
-CHINESE_DIGITS = str.maketrans("〇零○Ｏ一二三四五六七八九", "000012345678"[:4] + "123456789")
+CHINESE_DIGITS = str.maketrans("〇零○Ｏ一二三四五六七八九", "0000123456789")
 NOT_A_REPORT = re.compile(r"通知|报送|编制|做好|的函|的批复|征求|解读|统计表$|目录")
 PUBLISHER_IN_BRACKETS = re.compile(r"[（(【\[]\s*([^（()）【】\[\]]{2,20}?)\s*[)）】\]]\s*$")
 DATE_PATTERNS = (
@@ -190,7 +190,9 @@ def find_attachments(html: str, base_url: str, *, body_html: str | None = None) 
         add(match.group(1), None, images=False)
     for script in tree.css("script"):
         for match in SCRIPT_STRING.finditer(script.text() or ""):
-            add(match.group(1), None, images=False)
+            value = match.group(1)
+            if "/" in value or value.isascii():   # a bare Chinese "名称.pdf" is a label (appDesc), not a path
+                add(value, None, images=False)
     if body_html:
         for node in HTMLParser(body_html).css("img[src]"):
             add(node.attributes.get("src") or "", node.attributes.get("alt"), images=True)

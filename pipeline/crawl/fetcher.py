@@ -26,7 +26,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 import httpx
 
@@ -186,6 +186,8 @@ class Fetcher:
 
     async def __aenter__(self) -> Fetcher:
         settings = self.settings
+        # One connection per global slot: httpcore scans its whole pool on every request, so a
+        # bigger pool of idle keep-alive connections costs more CPU than the reconnects it saves.
         limits = httpx.Limits(
             max_connections=settings.global_concurrency,
             max_keepalive_connections=settings.global_concurrency,
@@ -253,8 +255,13 @@ class Fetcher:
                     return self._refuse(call, current, method, outcome, error)
             answer = await self._request_with_retries(call, current, method, data)
             if answer.outcome != "redirect":
-                return await self._finish(call, current, answer)
-            target = urljoin(current, answer.headers["location"])
+                return self._finish(call, current, answer)
+            try:
+                target = urljoin(current, answer.headers["location"])
+            except ValueError as exc:
+                return self._refuse(call, current, method, "http_error",
+                                    f"redirect to a malformed Location {answer.headers['location']!r}: {exc}",
+                                    status=answer.status)
             if target in seen or hop == self.settings.max_redirects:
                 why = f"redirect loop: {current} sends back to {target}" if target in seen else \
                     f"more than {self.settings.max_redirects} redirects (the last from {current} to {target})"
@@ -272,7 +279,7 @@ class Fetcher:
         return FetchResult(url=call.url, final_url=url, status=status, outcome=outcome, error=error,
                            retry_count=call.retries)
 
-    async def _finish(self, call: _Call, url: str, answer: _Answer) -> FetchResult:
+    def _finish(self, call: _Call, url: str, answer: _Answer) -> FetchResult:
         content_type_header = answer.headers.get("content-type")
         content_type = content_type_header.split(";", 1)[0].strip().lower() if content_type_header else None
         ok = answer.outcome in ("ok", "not_modified")
@@ -338,7 +345,7 @@ class Fetcher:
     async def _exchange(self, call: _Call, url: str, method: str, data: dict | None, conditional: bool) -> _Answer:
         headers: dict[str, str] = {}
         if call.referrer:
-            headers["Referer"] = call.referrer
+            headers["Referer"] = _ascii_url(call.referrer)
         prior = self.validators.get(url) if method == "GET" and conditional else None
         if prior is not None and self.archive.has(prior.sha256):
             if prior.etag:
@@ -347,11 +354,11 @@ class Fetcher:
                 headers["If-Modified-Since"] = prior.last_modified
         else:
             prior = None
-        request = self._client.build_request(method, url, headers=headers, data=data)
         answer = _Answer()
         started = time.perf_counter()
         body_started = False
         try:
+            request = self._client.build_request(method, url, headers=headers, data=data)
             async with asyncio.timeout(self.settings.total_timeout_s):
                 response = await self._client.send(request, stream=True)
                 try:
@@ -373,14 +380,11 @@ class Fetcher:
                         if received > call.max_bytes:
                             return self._too_large(answer, call, received)
                         chunks.append(chunk)
-                    if declared is not None and response.num_bytes_downloaded != declared:
-                        answer.outcome, answer.transient = "truncated", True
-                        answer.error = (f"body ended after {response.num_bytes_downloaded} of the "
-                                        f"{declared} bytes in Content-Length")
-                        return answer
                     answer.body = b"".join(chunks)
                 finally:
                     await response.aclose()
+        except httpx.InvalidURL as exc:
+            answer.outcome, answer.error = "forbidden_host", f"malformed URL {url!r}: {exc}"
         except TimeoutError:
             answer.outcome, answer.transient = "unreachable", True
             answer.error = f"no complete answer within {self.settings.total_timeout_s:g}s"
@@ -388,6 +392,7 @@ class Fetcher:
             answer.outcome, answer.transient = "unreachable", True
             answer.error = f"{type(exc).__name__}: timed out talking to {urlsplit(url).netloc}"
         except (httpx.RemoteProtocolError, httpx.ReadError, httpx.DecodingError) as exc:
+            # h11 raises RemoteProtocolError when the connection ends short of Content-Length.
             answer.outcome, answer.transient = ("truncated" if body_started else "unreachable"), True
             answer.error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         except httpx.TransportError as exc:
@@ -440,6 +445,7 @@ class Fetcher:
         return self.archive.put(body)
 
     def _gate(self, url: str, politeness: Politeness | None) -> _HostGate:
+        """The host's gate, created with the politeness of the first fetch that reaches the host."""
         netloc = urlsplit(url).netloc.lower()
         gate = self._hosts.get(netloc)
         if gate is None:
@@ -489,6 +495,14 @@ class Fetcher:
 
 
 _KEPT_HEADERS = ("content-type", "etag", "last-modified", "content-length", "retry-after", "location")
+
+
+def _ascii_url(url: str) -> str:
+    """``url`` percent-encoded so it fits in a header (portal links often carry raw Chinese)."""
+    try:
+        return str(httpx.URL(url))
+    except httpx.InvalidURL:
+        return quote(url, safe=":/?#[]@!$&'()*+,;=%~")
 
 
 def _content_length(response: httpx.Response) -> int | None:

@@ -33,6 +33,7 @@ class DocumentRecord:
     filename: str | None
     size_bytes: int
     fetched_at: datetime
+    continuation_sha256: tuple[str, ...] = ()   # archived later pages of a split article (t…_1.html …), in order
 
 
 @dataclass(frozen=True)

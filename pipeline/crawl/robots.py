@@ -7,7 +7,7 @@ and transient-error retries as any page):
 - 4xx other than 429 ("unavailable"), an anti-bot challenge, a body over the size cap, or a
   redirect off the allowed domains: allow everything (RFC 9309 §2.3.1.3); the page's own
   fetch then reports its real outcome.
-- 5xx, 429 or network failure that persists after the retries ("unreachable"): RFC 9309
+- 5xx, 429, network failure or truncated body persisting after the retries ("unreachable"): RFC 9309
   §2.3.1.4 says assume complete disallow. We do so *for this run only*: pages on the host
   are not requested and report ``http_error``/``unreachable`` with a message naming
   robots.txt; the next nightly run asks again. (The RFC lets a crawler treat a robots.txt
@@ -57,12 +57,16 @@ def policy_from_fetch(outcome: str, status: int | None, body: bytes | None) -> R
     if outcome in ("ok", "not_modified") and body is not None:
         text = body.decode("utf-8", errors="replace").lstrip("\ufeff")
         return RobotsPolicy(parser=Protego.parse(text), detail=f"robots.txt rules (HTTP {status})")
-    if outcome == "unreachable":
+    if outcome in ("unreachable", "truncated"):
         return RobotsPolicy(
             refusal_outcome="unreachable",
-            detail="robots.txt could not be fetched (network failure after retries); "
+            detail=f"robots.txt could not be fetched ({outcome} after retries); "
                    "per RFC 9309 the host is treated as disallowed for this run",
         )
+    if outcome == "blocked":
+        # An anti-bot challenge (e.g. 加速乐's 521) says nothing about the rules; the page fetches
+        # meet the same challenge and record the portal as blocked.
+        return RobotsPolicy(detail=f"robots.txt answered with an anti-bot challenge (HTTP {status}): everything allowed")
     if status is not None and (status >= 500 or status == 429):
         return RobotsPolicy(
             refusal_outcome="http_error",

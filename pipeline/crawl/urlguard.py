@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import re
 import socket
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ import httpcore
 
 from pipeline.crawl.settings import FetchSettings
 
+_HOSTNAME = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_-]*\.)*[A-Za-z0-9_-]+$")
 Resolver = Callable[[str, int], Awaitable[list[str]]]
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -105,6 +107,12 @@ class URLGuard:
                 False, "forbidden_host",
                 f"{url!r} names an IP address; only hosts under allowed domains are fetched",
             )
+        try:
+            ascii_host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            ascii_host = ""
+        if not _HOSTNAME.match(ascii_host):
+            return GuardVerdict(False, "forbidden_host", f"malformed host name {host!r} in {url!r}")
         domains = (*self.settings.allowed_domains, *self.settings.extra_domains, *extra_domains)
         if not host_under(host, domains):
             return GuardVerdict(

@@ -1,8 +1,10 @@
 """`gongkai parse [--format jsonl|table] FILE...`: read local documents into the report contract.
 
 jsonl prints one JSON object per file (the shared contract), table a readable grid per table
-with flags and the check results. A file that cannot be read still gets its line (or block)
-and the command goes on with the next file; the exit status is 1 when any file failed.
+with flags and the check results. Documents are parsed by `isolate.parse_many` (a worker process
+with a time and memory limit), so a pathological file cannot hang or kill the command. A file
+that cannot be read still gets its line (or block) and the command goes on with the next file;
+the exit status is 1 when any file failed.
 """
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ import json
 import sys
 from pathlib import Path
 
-from pipeline.extract.parse import parse_document
+from pipeline.extract.isolate import parse_many
 from pipeline.report.contract import cells_for_template
 from pipeline.report.model import ParsedReport
 
@@ -19,29 +21,24 @@ from pipeline.report.model import ParsedReport
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "parse", help="read local report documents (html, pdf, docx, doc, text…) into contract cells",
-        description="Read annual-report documents and print their cells, metadata and checks.",
+        description="Read annual-report documents and print their cells, metadata and checks. Each document "
+                    "is parsed in a worker process under a time and memory limit.",
     )
     parser.add_argument("files", nargs="+", metavar="FILE", help="documents to parse")
     parser.add_argument("--format", choices=("jsonl", "table"), default="jsonl",
                         help="jsonl: one JSON object per file (the contract); table: a grid per table for people")
+    parser.add_argument("--timeout", type=float, default=60, metavar="SECONDS",
+                        help="stop parsing a document after this long (default 60)")
+    parser.add_argument("--memory-mb", type=int, default=2048, metavar="MB",
+                        help="memory limit of the parser process (default 2048)")
+    parser.add_argument("--workers", type=int, default=1, help="documents parsed in parallel (default 1)")
     parser.set_defaults(func=run_parse)
-
-
-def parse_path(path: str) -> ParsedReport:
-    """Parse one file; a file that cannot be opened becomes an error report, not an exception."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        report = ParsedReport(source=path, status="error")
-        report.error = f"cannot open {path}: {exc.strerror or exc}; check the path and permissions"
-        return report
-    return parse_document(data, source=path, filename=Path(path).name)
 
 
 def run_parse(args: argparse.Namespace) -> int:
     failures = 0
-    for path in args.files:
-        report = parse_path(path)
+    items = [(path, Path(path), Path(path).name, None) for path in args.files]
+    for report in parse_many(items, timeout_s=args.timeout, memory_mb=args.memory_mb, workers=args.workers):
         failures += report.status != "ok"
         if args.format == "jsonl":
             sys.stdout.write(json.dumps(report.to_contract(), ensure_ascii=False) + "\n")
@@ -68,7 +65,7 @@ def render_table(report: ParsedReport) -> str:
         table_specs = [s for s in specs if s.table == table]
         columns = list(dict.fromkeys(s.col for s in table_specs))
         rows = list(dict.fromkeys(s.row for s in table_specs))
-        width = max(len(c) for c in columns) + 2
+        width = min(max(len(c) for c in columns), 12) + 2
         lines.append(f"\n   [{table}]")
         lines.append("   " + " " * 34 + "".join(c[:width - 1].rjust(width) for c in columns))
         for row in rows:

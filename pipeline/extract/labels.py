@@ -113,7 +113,10 @@ def strip_label(text: str) -> str:
 
 def article_marker(text: str) -> str | None:
     """第二十条第（五）项 → 'licensing' (the section 二 table it introduces)."""
-    match = _ARTICLE_MARKER.search(normalize(text))
+    norm = normalize(text)
+    if len(norm) > 30:   # a sentence citing 第二十条 is not a table marker
+        return None
+    match = _ARTICLE_MARKER.search(norm)
     return SECTION_TABLES.get(match.group(1)) if match else None
 
 
@@ -122,11 +125,12 @@ def section_heading(text: str) -> str | None:
     norm = normalize(text)
     if len(norm) > 40:
         return None
-    if "主动公开政府信息" in norm and "情况" in norm:
+    if "主动公开政府信息" in norm and ("情况" in norm or norm.startswith("二")):
         return "二"
     if "收到和处理政府信息公开申请" in norm or "收到和处理政府信息公开" in norm:
         return "三"
-    if "行政复议" in norm and "行政诉讼" in norm and not norm.startswith(("行政复议", "行政诉讼")):
+    if ("行政复议" in norm and "行政诉讼" in norm and not norm.startswith(("行政复议", "行政诉讼"))) or (
+            norm.startswith("四") and "行政复议" in norm):   # a heading wrapped before 行政诉讼
         return "四"
     if "存在的主要问题" in norm or "其他需要报告的事项" in norm:
         return "五"
@@ -185,5 +189,8 @@ def application_row(text: str, *, template: str, group: str | None) -> str | Non
 
 
 def is_review_header(text: str) -> bool:
+    """A cell of the section 四 table header (行政复议, 结果维持, 总计, a split 总/计 …), not a sentence."""
     norm = normalize(text)
+    if len(norm) > 12:
+        return False
     return any(word in norm for word in ("维持", "纠正", "其他", "审结", "总计", "结果", "起诉", "复议", "诉讼")) or norm in ("计", "总")

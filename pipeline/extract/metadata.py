@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
 from datetime import date
 
 from pipeline.extract.blocks import Block, TableBlock, TextBlock
@@ -30,14 +29,9 @@ _REGION_UNIT = re.compile(
 )
 _NOT_A_PLACE = ("和", "城乡", "本级", "我", "全")
 _BODY_SUFFIX = re.compile(r"(?:人民政府(?:办公室|办公厅)?|办事处|委员会|管理委员会|局|办公室|办|委|厅|中心|院|所|站|队|处)$")
-_LEADING_VERBS = re.compile(r"^.*(?:公布|发布|编制|现将|根据|特向社会|由|为)(?=[\u4e00-\u9fff]{2,})")
+_LEADING_VERBS = re.compile(r"^.*(?:公布|发布|编制|现将|根据|特向社会|关于|由|为)(?=[\u4e00-\u9fff]{2,})")
+_TRAILING_WORDS = re.compile(r"(?:关于|的)$")
 _MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
-
-
-@dataclass
-class _Subject:
-    text: str
-    title: str
 
 
 def _lines(blocks: list[Block]) -> list[str]:
@@ -51,34 +45,44 @@ def _lines(blocks: list[Block]) -> list[str]:
 
 
 def find_title(lines: list[str]) -> str | None:
-    """The first short line near the top that names a disclosure report."""
+    """The line near the top that names a disclosure report, preferring one that states a year;
+    breadcrumbs (首页 > 政府信息公开 > 年报) are page chrome, not titles."""
+    candidates = []
     for line in lines[:25]:
         compact = normalize_cell_text(line)
+        if any(mark in compact for mark in (">", "›", "»")):
+            continue
         if len(compact) <= 60 and "信息公开" in compact and any(w in compact for w in _TITLE_WORDS):
-            return line.strip()
-    return None
+            candidates.append(line.strip())
+    with_year = [c for c in candidates if re.search(r"20\d{2}\s*年", c)]
+    return (with_year or candidates or [None])[0]
 
 
-def _subject(lines: list[str], title: str | None) -> _Subject | None:
+def _subject(lines: list[str], title: str | None) -> str | None:
     """The words before the year in the title or the report-naming sentence: who reports."""
     if title:
         compact_title = normalize_cell_text(title)
         for pattern in (_REPORT_SUBJECT, _SUBJECT_AFTER_YEAR):
             match = pattern.search(compact_title)
-            subject = _LEADING_VERBS.sub("", match.group("subject")) if match else ""
+            subject = _clean_subject(match.group("subject")) if match else ""
             if subject and (region_of(subject) or _BODY_SUFFIX.search(subject)):
-                return _Subject(subject, title)
+                return subject
         index = lines.index(title) if title in lines else -1
         for neighbour in lines[max(0, index - 2):index + 3]:
             compact = normalize_cell_text(neighbour)
             if neighbour != title and len(compact) <= 30 and _BODY_SUFFIX.search(compact):
-                return _Subject(compact, title)
+                return compact
     for pattern in (_REPORT_SUBJECT, _COMPILED_BY):
         for line in lines[:25]:
             match = pattern.search(normalize_cell_text(line))
             if match:
-                return _Subject(_LEADING_VERBS.sub("", match.group("subject")), line)
+                return _clean_subject(match.group("subject"))
     return None
+
+
+def _clean_subject(subject: str) -> str:
+    """关于通元镇 / 特向社会公布X局 / X局关于 → the name alone."""
+    return _TRAILING_WORDS.sub("", _LEADING_VERBS.sub("", subject))
 
 
 def region_of(subject: str) -> str | None:
@@ -161,14 +165,24 @@ def _date(year: str, month: str, day: str) -> date | None:
         return None
 
 
+def _government_named_in_text(lines: list[str], region: str) -> str | None:
+    """通元镇 → 通元镇人民政府 when the text itself names the region's government (never assumed)."""
+    pattern = re.compile(re.escape(region) + r"(人民政府|街道办事处|办事处)")
+    for line in lines:
+        match = pattern.search(normalize_cell_text(line))
+        if match:
+            return match.group(0)
+    return None
+
+
 def extract_metadata(blocks: list[Block]) -> ReportMeta:
     lines = _lines(blocks)
     title = find_title(lines)
     subject = _subject(lines, title)
-    region = region_of(subject.text) if subject else None
-    publisher = None
-    if subject and _BODY_SUFFIX.search(subject.text):
-        publisher = subject.text
+    region = region_of(subject) if subject else None
+    publisher = subject if subject and _BODY_SUFFIX.search(subject) else None
+    if publisher is None and region:
+        publisher = _government_named_in_text(lines, region)
     return ReportMeta(
         region=region,
         publisher=publisher,

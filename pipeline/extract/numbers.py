@@ -21,6 +21,8 @@ _NUMBER = re.compile(
     r"(?P<unit>亿元|万元|元|件|项|个|条|宗|次)?"
     r"(?P<annotation>[（(【\[].*[)）】\]])?$"
 )
+_SPLIT_DIGITS = re.compile(r"\d\s+[+\-]?\d")
+_SPACE_GROUPED = re.compile(r"^\d{1,3}(?: \d{3})+$")
 _HEADER_UNIT = re.compile(r"(?:单位|单 位)?\s*[:：]?\s*(亿元|万元|元)")
 
 
@@ -35,6 +37,10 @@ class ParsedNumber:
     def unparsed(self) -> bool:
         return "unparsed" in self.flags
 
+    @property
+    def is_number(self) -> bool:
+        return self.value is not None
+
 
 def normalize_cell_text(text: str) -> str:
     """Full-width digits/signs/brackets → ASCII (NFKC), every kind of space removed."""
@@ -47,6 +53,8 @@ def parse_number(text: str | None) -> ParsedNumber:
     """Read one printed cell: blank → None, 无 → 0, a number with sign/unit/annotation → value."""
     if text is None:
         return ParsedNumber(None, blank=True)
+    if _SPLIT_DIGITS.search(unicodedata.normalize("NFKC", text)) and not _SPACE_GROUPED.match(text.strip()):
+        return ParsedNumber(None, ("unparsed",))   # '2 0' is two merged cells, not 20
     compact = normalize_cell_text(text)
     if compact in BLANK_MARKS:
         return ParsedNumber(None, blank=True)

@@ -60,12 +60,12 @@ def sniff_format(data: bytes, *, filename: str | None = None, content_type: str 
 
 def _from_bytes(data: bytes, filename: str | None) -> str | None:
     head = data[:1024].lstrip()
-    if data.startswith(b"%PDF") or b"%PDF-" in data[:1024]:
-        return "pdf"
     if data.startswith(b"PK\x03\x04"):
         return _zip_kind(data)
     if data.startswith(_OLE_MAGIC):
         return _ole_kind(data, filename)
+    if data.startswith(b"%PDF") or b"%PDF-" in data[:1024]:  # readers accept junk before the header
+        return "pdf"
     if head.startswith(b"{\\rtf"):
         return "rtf"
     if any(data.startswith(magic) for magic in _IMAGE_MAGIC) or data[8:12] == b"WEBP":
@@ -84,8 +84,8 @@ def _zip_kind(data: bytes) -> str:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
     except (zipfile.BadZipFile, OSError, ValueError):
-        # a truncated zip: judge by the first member's name, which sits in the local header
-        names = {data[30:30 + int.from_bytes(data[26:28], "little")].decode("latin-1", "replace")}
+        # a truncated zip has no central directory: judge by the member names in local headers
+        names = {"word/"} if b"word/" in data else {"xl/"} if b"xl/" in data else set()
     if any(name.startswith("word/") for name in names):
         return "docx"
     if any(name.startswith("xl/") for name in names):
@@ -96,11 +96,42 @@ def _zip_kind(data: bytes) -> str:
 
 
 def _ole_kind(data: bytes, filename: str | None) -> str:
-    """Word, WPS and Excel all use the OLE compound file: Excel by its stream names, WPS by name."""
-    sample = data[:200_000]
-    if "Workbook".encode("utf-16-le") in sample or "Book".encode("utf-16-le") in sample:
+    """Word, WPS and Excel all use the OLE compound file: tell them apart by the stream names
+    in the first directory sector; WPS writes a WordDocument stream too, so its name decides."""
+    names = _ole_stream_names(data)
+    if "WordDocument" in names:
+        return "wps" if _from_extension(filename) == "wps" else "doc"
+    if names & {"Workbook", "Book"}:
         return "xls"
+    if names:
+        return "unknown"
     return "wps" if _from_extension(filename) == "wps" else "doc"
+
+
+def _ole_stream_names(data: bytes) -> set[str]:
+    """Names in the compound file's directory, following its sector chain through the FAT."""
+    def u32(offset: int) -> int:
+        return int.from_bytes(data[offset:offset + 4], "little")
+
+    sector_size = 1 << int.from_bytes(data[30:32], "little")
+    if sector_size not in (512, 4096):
+        return set()
+    per_fat_sector = sector_size // 4
+    fat_sectors = [u32(0x4C + 4 * i) for i in range(min(u32(0x2C), 109))]
+    names: set[str] = set()
+    sector, seen = u32(48), set()
+    while sector < 0xFFFFFFFA and sector not in seen and len(seen) < 256:
+        seen.add(sector)
+        start = (sector + 1) * sector_size
+        for offset in range(start, min(start + sector_size, len(data) - 127), 128):
+            length = int.from_bytes(data[offset + 64:offset + 66], "little")
+            if 2 <= length <= 64:
+                names.add(data[offset:offset + length - 2].decode("utf-16-le", "replace"))
+        fat_index = sector // per_fat_sector
+        if fat_index >= len(fat_sectors):
+            break
+        sector = u32((fat_sectors[fat_index] + 1) * sector_size + 4 * (sector % per_fat_sector))
+    return names
 
 
 def _from_content_type(content_type: str | None) -> str | None:

@@ -11,6 +11,7 @@ places them into columns and marks what the layout leaves open as uncertain.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from pipeline.extract import labels
@@ -26,6 +27,7 @@ class Token:
     locator: str
     row_id: tuple[int, int]          # (block, row): tokens of one printed row share it
     parsed: ParsedNumber = field(init=False)
+    may_be_cut: bool = False         # the document ends inside this cell: its digits may be incomplete
 
     def __post_init__(self) -> None:
         self.parsed = parse_number(self.text)
@@ -58,15 +60,23 @@ class TemplateResult:
     found_sections: set[str]
 
 
-_LABEL_THEN_NUMBERS = re.compile(r"^(?P<label>.*?[^\d\s,.+\-])(?P<numbers>(?:\s+[+\-]?\d[\d,]*(?:\.\d+)?)+)\s*$")
+_NUMBER_RUN = r"(?:\s+[+\-]?\d[\d,]*(?:\.\d+)?)+"
+_LABEL_THEN_NUMBERS = re.compile(rf"^(?P<label>.*?[^\d\s,.+\-])(?P<numbers>{_NUMBER_RUN})\s*$")
+_NUMBERS_ONLY = re.compile(rf"^[+\-]?\d[\d,]*(?:\.\d+)?{_NUMBER_RUN}$")
 
 
-def split_label_line(text: str) -> list[str]:
-    """A printed row flattened into one line (`2.没有现成信息需要另行制作 3 0 0 0 0 0 3`, a table row
-    that a PDF reader left outside its table, or a space-separated text copy) → label + value cells.
-    Any other line stays one cell."""
-    match = _LABEL_THEN_NUMBERS.match(text.strip())
-    if not match or len(match.group("label")) > labels.MAX_LABEL_LENGTH:
+def split_merged_cells(text: str) -> list[str]:
+    """Cells a reader merged into one text → the printed cells.
+
+    A row flattened into one line or cell (`2.没有现成信息需要另行制作 3 0 0 0 0 0 3`: a table row a
+    PDF reader left outside its table, a space-separated text copy) → label + value cells; several
+    numbers separated by spaces (`2 0`) → one cell each. Anything else stays one cell.
+    """
+    stripped = unicodedata.normalize("NFKC", text).strip()
+    if _NUMBERS_ONLY.match(stripped) and parse_number(stripped).unparsed:
+        return stripped.split()
+    match = _LABEL_THEN_NUMBERS.match(stripped)
+    if not match or len(match.group("label")) > labels.MAX_LABEL_LENGTH or parse_number(stripped).is_number:
         return [text]
     return [match.group("label").strip(), *match.group("numbers").split()]
 
@@ -76,7 +86,7 @@ def tokens_from_blocks(blocks: list[Block]) -> list[Token]:
     tokens: list[Token] = []
     for b, block in enumerate(blocks):
         if isinstance(block, TextBlock):
-            tokens.extend(Token(text, block.locator, (b, 0)) for text in split_label_line(block.text))
+            tokens.extend(Token(text, block.locator, (b, 0)) for text in split_merged_cells(block.text))
             continue
         if not isinstance(block, TableBlock):
             continue
@@ -86,7 +96,7 @@ def tokens_from_blocks(blocks: list[Block]) -> list[Token]:
                 if tuple(anchor) != (r, c):
                     continue
                 where = f"{block.locator}, row {r + 1}, col {c + 1}" if block.locator else f"row {r + 1}, col {c + 1}"
-                tokens.append(Token(text or "", where, (b, r)))
+                tokens.extend(Token(part, where, (b, r)) for part in split_merged_cells(text or ""))
     return tokens
 
 
@@ -122,6 +132,9 @@ def find_sections(tokens: list[Token], template: str | None = None) -> dict[str,
     elif first_heading("三", after_active) is not None:
         starts["三"] = first_heading("三", after_active)
     review = first_heading("四", starts.get("三", after_active))
+    if review is None:   # no heading: the review table's own 行政复议 header cell opens the section
+        review = next((i for i in range(starts.get("三", after_active) + 1, len(tokens))
+                       if labels.normalize(tokens[i].text) == "行政复议"), None)
     if review is not None:
         starts["四"] = review
     closing = first_heading("五", max(starts.values(), default=-1))
@@ -159,6 +172,14 @@ def _row_values(tokens: list[Token], label_index: int, end: int) -> list[Token]:
     while i < end and tokens[i].row_id == label.row_id:
         same_row.append(tokens[i])
         i += 1
+    while same_row and not same_row[-1].is_value:    # a remark column after the numbers
+        same_row.pop()
+    while same_row and not same_row[0].is_value:     # a unit or note cell before them
+        same_row.pop(0)
+    if same_row and all(t.is_blank for t in same_row):
+        following = _next_row(tokens, i, end)
+        if following and all(t.is_value for t in following) and any(not t.is_blank for t in following):
+            return following   # a wrapped label: its numbers sit on the row below its first line
     if same_row:
         return same_row
     values = []
@@ -168,20 +189,32 @@ def _row_values(tokens: list[Token], label_index: int, end: int) -> list[Token]:
     return values
 
 
+def _next_row(tokens: list[Token], start: int, end: int) -> list[Token]:
+    """The tokens of the printed row that begins at `start` (within a table; a text line is a row)."""
+    row = []
+    i = start
+    while i < end and (not row or tokens[i].row_id == row[0].row_id):
+        row.append(tokens[i])
+        i += 1
+    return row
+
+
 def _emit_row(
-    cells: list[Cell], template: str, table: str, row: str, columns: list[str], values: list[Token],
+    cells: list[Cell], template: str, keys: list[tuple[str, str, str]], values: list[Token],
     *, header_unknown: bool = False, header_units: dict[str, str | None] | None = None, proof=None,
 ) -> None:
-    placement = align_row(
-        values, len(columns),
-        is_blank=lambda t: t is None or t.is_blank,
-        value_of=_cell_identity,
-        proof=proof,
-    )
+    """Place a row's printed cells under `keys` (table, row, col) and record them with their flags.
+
+    A printed value is uncertain when its own column is unsettled, when any column of the same
+    contract row is (the row's alignment is then unproven), when the header does not prove the
+    column order and the row's values differ, or when the source may have cut its digits off.
+    """
+    placement = align_row(values, len(keys), is_blank=lambda t: t is None or t.is_blank,
+                          value_of=_cell_identity, proof=proof)
     printed = [t for t in placement.cells if t is not None and not t.is_blank]
     order_unsettled = header_unknown and len({t.parsed.value for t in printed}) > 1
-    row_unsettled = any(placement.uncertain)
-    for col, token, uncertain in zip(columns, placement.cells, placement.uncertain):
+    unsettled_rows = {(table, row) for (table, row, _), uncertain in zip(keys, placement.uncertain) if uncertain}
+    for (table, row, col), token, uncertain in zip(keys, placement.cells, placement.uncertain):
         spec = cell_spec(template, table, row, col)
         if spec is None:
             continue
@@ -191,7 +224,11 @@ def _emit_row(
             value, yuan_flags = to_yuan(parsed, (header_units or {}).get(col))
             flags = list(yuan_flags)
         printed_here = token is not None and not token.is_blank
-        if (uncertain or ((order_unsettled or row_unsettled) and printed_here)) and "uncertain" not in flags:
+        cut = token is not None and token.may_be_cut
+        if cut:
+            flags.append("truncated")
+        row_unsettled = (table, row) in unsettled_rows or order_unsettled
+        if (uncertain or cut or (row_unsettled and printed_here)) and "uncertain" not in flags:
             flags.append("uncertain")
         cells.append(Cell(table, row, col, value, token.text if token is not None else "", flags,
                           token.locator if token is not None else (values[0].locator if values else "")))
@@ -218,19 +255,23 @@ def _active_tables(tokens: list[Token], start: int, end: int, template: str, cel
         columns = _template_columns(template, table, row)
         if not columns:
             continue
-        i = _best_label(tokens, positions, end)
+        i = _best_label(tokens, positions, end, len(columns))
         header, units = _active_header(tokens, start, i, table)
         proven = len(header) == len(columns) and set(header) == set(columns)
-        _emit_row(cells, template, table, row, header if proven else columns, _row_values(tokens, i, end),
+        keys = [(table, row, col) for col in (header if proven else columns)]
+        _emit_row(cells, template, keys, _row_values(tokens, i, end),
                   header_unknown=not proven and len(columns) > 1, header_units=units)
 
 
-def _best_label(tokens: list[Token], positions: list[int], end: int) -> int:
-    """Of several cells naming one row (a narrative line can start with 行政许可 too), the first
-    followed by printed values, else the first followed by any cells."""
-    with_values = [i for i in positions if any(not t.is_blank for t in _row_values(tokens, i, end))]
-    with_cells = [i for i in positions if _row_values(tokens, i, end)]
-    return (with_values or with_cells or positions)[0]
+def _best_label(tokens: list[Token], positions: list[int], end: int, width: int) -> int:
+    """Of several cells naming one row (a narrative line can start with 行政许可 or 本年新收 too),
+    the first followed by a full row of cells with printed values, else the first with printed
+    values, else the first followed by any cells."""
+    rows = {i: _row_values(tokens, i, end) for i in positions}
+    printed = [i for i in positions if any(not t.is_blank for t in rows[i])]
+    full = [i for i in printed if len(rows[i]) >= width]
+    with_cells = [i for i in positions if rows[i]]
+    return (full or printed or with_cells or positions)[0]
 
 
 def _active_header(tokens: list[Token], start: int, label_index: int, table: str) -> tuple[list[str], dict[str, str | None]]:
@@ -239,14 +280,11 @@ def _active_header(tokens: list[Token], start: int, label_index: int, table: str
     units: dict[str, str | None] = {}
     for k in range(label_index - 1, start - 1, -1):
         text = tokens[k].text
-        marker = labels.article_marker(text)
+        if labels.article_marker(text):
+            break
         other_row = labels.active_row(text)
-        if marker and marker != table:
-            break
-        if other_row and other_row[0] != table:
-            break
-        if marker or other_row:
-            if marker:
+        if other_row:
+            if other_row[0] != table:
                 break
             continue
         col = labels.active_column(table, text)
@@ -262,9 +300,13 @@ def _active_header(tokens: list[Token], start: int, label_index: int, table: str
 
 
 def _applications(tokens: list[Token], start: int, end: int, template: str, cells: list[Cell]) -> None:
+    first = next((i for i in range(start, end)
+                  if labels.application_row(tokens[i].text, template=template, group=None) == "new_received"), None)
+    if first is None:
+        return
     group: str | None = None
     matches: dict[str, list[int]] = {}
-    for i in range(start, end):
+    for i in range(first, end):
         if tokens[i].is_value:
             continue
         text = tokens[i].text
@@ -274,8 +316,9 @@ def _applications(tokens: list[Token], start: int, end: int, template: str, cell
             continue
         matches.setdefault(row, []).append(i)
     for row, positions in matches.items():
-        values = _row_values(tokens, _best_label(tokens, positions, end), end)
-        _emit_row(cells, template, "applications", row, list(labels.APPLICANT_COLUMNS), values, proof=_row_total_proof)
+        values = _row_values(tokens, _best_label(tokens, positions, end, len(labels.APPLICANT_COLUMNS)), end)
+        keys = [("applications", row, col) for col in labels.APPLICANT_COLUMNS]
+        _emit_row(cells, template, keys, values, proof=_row_total_proof)
 
 
 def _row_total_proof(values: list[object]) -> bool | None:
@@ -293,44 +336,35 @@ def _review_proof(values: list[object]) -> bool | None:
 
 
 def _review(tokens: list[Token], start: int, end: int, template: str, cells: list[Cell]) -> None:
-    header_positions = [i for i in range(start + 1, end) if not tokens[i].is_value and labels.is_review_header(tokens[i].text)]
-    if not header_positions:
-        return
-    i = header_positions[-1] + 1
-    values = []
-    while i < end and tokens[i].is_value:
-        values.append(tokens[i])
-        i += 1
-    if not any(not t.is_blank for t in values):
-        return
-    columns = [f"{row}.{col}" for row in labels.REVIEW_ROWS for col in labels.REVIEW_COLUMNS]
-    cells.extend(_review_cells(template, columns, values))
-
-
-def _review_cells(template: str, columns: list[str], values: list[Token]) -> list[Cell]:
-    placement = align_row(
-        values, len(columns),
-        is_blank=lambda t: t is None or t.is_blank,
-        value_of=_cell_identity,
-        proof=_review_proof,
-    )
-    unsettled_rows = {key.split(".")[0] for key, uncertain in zip(columns, placement.uncertain) if uncertain}
-    out = []
-    for key, token, uncertain in zip(columns, placement.cells, placement.uncertain):
-        row, col = key.split(".")
-        if cell_spec(template, "review_litigation", row, col) is None:
+    """The 15 numbers of the 复议/诉讼 table: the longest run of value cells after one of its header
+    cells (a short 行政复议 in a later sentence must not pull the reading past the table)."""
+    best: list[Token] = []
+    for h in range(start + 1, end):
+        if tokens[h].is_value or not labels.is_review_header(tokens[h].text):
             continue
-        parsed = token.parsed if token is not None else parse_number(None)
-        printed_here = token is not None and not token.is_blank
-        flags = list(parsed.flags) + (["uncertain"] if uncertain or (row in unsettled_rows and printed_here) else [])
-        out.append(Cell("review_litigation", row, col, parsed.value, token.text if token else "", flags,
-                        token.locator if token else (values[0].locator if values else "")))
-    return out
+        i, skipped = h + 1, 0
+        while i < end and not tokens[i].is_value and skipped < 2:   # a leading 数量/件数 label cell
+            i, skipped = i + 1, skipped + 1
+        run = []
+        while i < end and tokens[i].is_value:
+            run.append(tokens[i])
+            i += 1
+        if any(not t.is_blank for t in run) and len(run) >= len(best):
+            best = run
+    if best:
+        keys = [("review_litigation", row, col) for row in labels.REVIEW_ROWS for col in labels.REVIEW_COLUMNS]
+        _emit_row(cells, template, keys, best, proof=_review_proof)
 
 
-def extract_cells(blocks: list[Block], *, year: int | None = None) -> TemplateResult:
-    """Find the template's tables in the blocks and read every printed cell under its contract key."""
+def extract_cells(blocks: list[Block], *, year: int | None = None, ends_mid_cell: bool = False) -> TemplateResult:
+    """Find the template's tables in the blocks and read every printed cell under its contract key.
+
+    `ends_mid_cell`: the source stops right after the last character (a stored copy cut off), so
+    a number printed last may have lost digits and is flagged uncertain.
+    """
     tokens = tokens_from_blocks(blocks)
+    if ends_mid_cell and tokens and tokens[-1].parsed.is_number:
+        tokens[-1].may_be_cut = True
     sections = find_sections(tokens)
     template = detect_template(tokens[sections["二"][0]:] if "二" in sections else tokens, year)
     sections = find_sections(tokens, template)

@@ -7,14 +7,17 @@ The reader keeps what the layout says and nothing more: a line with several tab 
 becomes a table row (consecutive row lines form one TableBlock, ragged rows padded with span
 copies of their last cell so the padding is never mistaken for a printed cell); every other
 non-empty line becomes a TextBlock, a whitespace-only line a blank cell. Truly empty lines only
-separate. The template model decides what is a label, a value or a heading.
+separate; markdown `|---|` and `----` rules are dropped. The template model decides what is a
+label, a value or a heading.
 """
 from __future__ import annotations
 
 import codecs
+import re
 
 from pipeline.extract.blocks import Block, TableBlock, TextBlock
 
+_RULE = re.compile(r"^(:?-{3,}:?)?$")
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 
 
@@ -65,6 +68,8 @@ def read_blocks(data: bytes, *, filename: str | None = None, content_type: str |
 
     for number, line in enumerate(text.split("\n"), start=1):
         cells = split_cells(line)
+        if cells and all(_RULE.match(cell.strip()) for cell in cells) and any(cells):
+            continue   # a markdown |---|---| separator or a ----\t---- rule: layout, not cells
         if cells is not None and len(cells) >= 2:
             if not rows:
                 first_row_line = number
@@ -72,9 +77,8 @@ def read_blocks(data: bytes, *, filename: str | None = None, content_type: str |
             continue
         flush_rows()
         if cells is not None:
-            # a one-cell pipe line ("0 |", "|"): a cell of the one-cell-per-line layout
-            if cells:
-                blocks.append(TextBlock(cells[0], f"line {number}"))
+            # a one-cell pipe line ("0 |"; a bare "|" is an empty cell): one-cell-per-line layout
+            blocks.append(TextBlock(cells[0] if cells else " ", f"line {number}"))
             continue
         if line == "":
             continue

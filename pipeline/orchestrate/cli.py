@@ -1,10 +1,8 @@
-"""`gongkai demo` and `gongkai run`."""
+"""`gongkai demo` and `gongkai run` (Dagster is imported only when they run, so other commands start fast)."""
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
-
-from pipeline.orchestrate.runner import run_nightly
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -36,6 +34,8 @@ def run_demo_command(args: argparse.Namespace) -> int:
 
 
 def run_command(args: argparse.Namespace) -> int:
+    from pipeline.orchestrate.runner import run_nightly
+
     config = {
         key: str(value)
         for key, value in {"registry_path": args.registry, "data_dir": args.data_dir, "warehouse": args.warehouse}.items()

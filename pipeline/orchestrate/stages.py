@@ -71,9 +71,7 @@ def _write_frame_atomically(frame: pl.DataFrame, path: Path) -> None:
 # registry ---------------------------------------------------------------------------------
 
 def load_registry(config: NightConfig) -> list[Portal]:
-    portals = load_portals(config.registry_path)
-    log.info("registry: %d portals", len(portals))
-    return portals
+    return load_portals(config.registry_path)
 
 
 # crawl ------------------------------------------------------------------------------------
@@ -175,7 +173,7 @@ def parse(config: NightConfig) -> ParseSummary:
             reports[record.sha256] = ParsedReport.from_contract(json.loads(cached.read_text(encoding="utf-8")), sha256=record.sha256)
     to_parse = {r.sha256: r for r in records if r.sha256 not in reports}
     log.info("parse: %d documents (%d cached, %d to parse)", len(records), len(records) - len(to_parse), len(to_parse))
-    items = ((r.url, archive.path_for(r.sha256), r.filename, r.content_type) for r in to_parse.values())
+    items = ((r.url, archive.get(r.sha256), r.filename, r.content_type) for r in to_parse.values())
     for sha256, report in zip(to_parse, parse_many(items, timeout_s=config.parse_timeout_s,
                                                   memory_mb=config.parse_memory_mb, workers=config.parse_workers)):
         report.sha256 = sha256

@@ -110,7 +110,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 0
     from pipeline.crawl.settings import FetchSettings
 
-    settings = FetchSettings(min_delay_s=args.min_delay, jitter_s=0.0, allow_loopback=args.allow_loopback)
+    # A quick look, not a crawl: one retry, short backoff.
+    settings = FetchSettings(min_delay_s=args.min_delay, jitter_s=0.0, allow_loopback=args.allow_loopback,
+                             retries=1, backoff_base_s=0.5, connect_timeout_s=5, read_timeout_s=15)
     rows = asyncio.run(_live_check(portals, settings))
     failed = 0
     for portal_id, url, outcome, status, platform in rows:

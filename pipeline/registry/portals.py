@@ -8,7 +8,7 @@ Format (`data/portals.json`)::
      "platform": "hanweb",                       # hanweb | trs | gkmlpt | generic | null (auto-detect)
      "report_columns": [{"url": "...", "publisher": "通元镇人民政府", "publisher_level": "town",
                          "division_code": "330424102"}],
-     "params": {"item_selector": "ul.list li a"},  # per-platform options (generic needs item_selector)
+     "params": {"list_selector": "ul.list li a"},  # per-platform options (generic needs list_selector)
      "politeness": {"per_host_concurrency": 1, "min_delay_s": 2.0},
      "extra_domains": ["example.com"],
      "note": "free text for editors"},

@@ -74,10 +74,6 @@ def load_regions(path: Path | None = None) -> list[Region]:
     ]
 
 
-def regions_by_code(path: Path | None = None) -> dict[str, Region]:
-    return {region.code: region for region in load_regions(path)}
-
-
 def regions_frame(path: Path | None = None) -> pl.DataFrame:
     """The regions as a Polars frame for the warehouse (all columns Utf8; nulls where a level is absent)."""
     rows = _read_rows(Path(path or REGIONS_FILE))

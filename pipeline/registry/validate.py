@@ -14,7 +14,7 @@ from pipeline.registry.model import Politeness, Portal, ReportColumn
 
 PLATFORMS = ("hanweb", "trs", "gkmlpt", "generic")
 PUBLISHER_LEVELS = ("province", "city", "county", "town", "sub-district", "department")
-GENERIC_REQUIRED_PARAMS = ("item_selector",)
+GENERIC_REQUIRED_PARAMS = ("list_selector",)
 PORTAL_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 HOSTNAME_PATTERN = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$")
 PORTAL_KEYS = {
@@ -162,7 +162,7 @@ def portal_from_entry(
         if column is None:
             continue
         host = urlsplit(column.url).hostname or ""
-        if not url_problem(column.url) and not host_belongs_to(host, sites):
+        if sites and not url_problem(column.url) and not host_belongs_to(host, sites):
             problems.append(
                 f"{where} column {position}: {column.url} is on a foreign host {host!r}; "
                 f"columns must be on the portal's own site ({', '.join(sorted(sites))}) or in extra_domains"

@@ -76,15 +76,20 @@ SELECT
     sum(a.denied_count) AS denied_count,
     sum(a.unable_count) AS unable_count,
     sum(a.not_processed_count) AS not_processed_count,
-    sum(a.granted_count) / nullif(sum(a.total_processed_count), 0) AS granted_share,
-    sum(a.partially_granted_count) / nullif(sum(a.total_processed_count), 0) AS partially_granted_share,
-    sum(a.denied_count) / nullif(sum(a.total_processed_count), 0) AS denied_share,
-    sum(a.unable_count) / nullif(sum(a.total_processed_count), 0) AS unable_share,
-    sum(a.not_processed_count) / nullif(sum(a.total_processed_count), 0) AS not_processed_share
+    sum(coalesce(a.granted_count, 0)) FILTER (WHERE a.total_processed_count > 0)
+        / nullif(sum(a.total_processed_count) FILTER (WHERE a.total_processed_count > 0), 0) AS granted_share,
+    sum(coalesce(a.partially_granted_count, 0)) FILTER (WHERE a.total_processed_count > 0)
+        / nullif(sum(a.total_processed_count) FILTER (WHERE a.total_processed_count > 0), 0) AS partially_granted_share,
+    sum(coalesce(a.denied_count, 0)) FILTER (WHERE a.total_processed_count > 0)
+        / nullif(sum(a.total_processed_count) FILTER (WHERE a.total_processed_count > 0), 0) AS denied_share,
+    sum(coalesce(a.unable_count, 0)) FILTER (WHERE a.total_processed_count > 0)
+        / nullif(sum(a.total_processed_count) FILTER (WHERE a.total_processed_count > 0), 0) AS unable_share,
+    sum(coalesce(a.not_processed_count, 0)) FILTER (WHERE a.total_processed_count > 0)
+        / nullif(sum(a.total_processed_count) FILTER (WHERE a.total_processed_count > 0), 0) AS not_processed_share
 FROM out_report_region rr
 JOIN out_applications_by_report a USING (report_id)
 GROUP BY ALL;
-COMMENT ON VIEW out_applications_by_region_year IS 'Applications by region and report year with outcome shares of the total processed (granted, partially granted, denied, unable to provide, not processed).';
+COMMENT ON VIEW out_applications_by_region_year IS 'Applications by region and report year with outcome shares of the total processed (granted, partially granted, denied, unable to provide, not processed). Shares use only reports that print a total processed (（七）总计).';
 COMMENT ON COLUMN out_applications_by_region_year.granted_share IS 'granted_count / total_processed_count (0-1).';
 COMMENT ON COLUMN out_applications_by_region_year.denied_share IS 'denied_count / total_processed_count (0-1).';
 

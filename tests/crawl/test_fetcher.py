@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import asyncio
+import gzip
+import os
 import time
 from email.utils import formatdate
 from pathlib import Path
@@ -180,6 +182,19 @@ def test_redirect_off_the_allowed_domains_is_refused(tmp_path):
     assert internal.outcome == "forbidden_host" and internal.final_url == "http://10.0.0.1/admin"
 
 
+def test_chinese_paths_referrers_and_malformed_locations_never_raise(tmp_path):
+    with LoopbackServer() as server:
+        server.routes["/%E5%B9%B4%E6%8A%A5/2023.html"] = lambda hit: Reply(200, PAGE)
+        server.routes["/bad"] = lambda hit: Reply(302, headers={"Location": "http://[oops/x"})
+        page, bad = asyncio.run(fetch_many(
+            fast_settings(), tmp_path, [server.url("/年报/2023.html"), server.url("/bad")],
+            referrer=server.url("/政府信息公开/年报/")))[0]
+    assert page.outcome == "ok"
+    assert server.hits_for("/%E5%B9%B4%E6%8A%A5/2023.html")[0].headers["referer"].endswith(
+        "/%E6%94%BF%E5%BA%9C%E4%BF%A1%E6%81%AF%E5%85%AC%E5%BC%80/%E5%B9%B4%E6%8A%A5/")
+    assert bad.outcome == "http_error" and "malformed Location" in bad.error
+
+
 def test_post_sends_form_data_and_303_turns_into_get(tmp_path):
     with LoopbackServer() as server:
         server.routes["/dataproxy.jsp"] = lambda hit: Reply(303, headers={"Location": "/result"})
@@ -206,6 +221,17 @@ def test_oversized_bodies_are_discarded(tmp_path):
     assert all(r.body is None and r.retry_count == 0 for r in results)
     assert "100000-byte limit" in results[1].error
     assert blob_count(tmp_path) == 0
+
+
+def test_the_size_limit_applies_to_the_decompressed_body(tmp_path):
+    bomb = gzip.compress(b"0" * 2_000_000)
+    with LoopbackServer() as server:
+        server.routes["/bomb"] = lambda hit: Reply(200, bomb, {"Content-Encoding": "gzip"})
+        server.routes["/small"] = lambda hit: Reply(200, gzip.compress(PAGE), {"Content-Encoding": "gzip"})
+        bombed, small = asyncio.run(fetch_many(
+            fast_settings(max_bytes=100_000), tmp_path, [server.url("/bomb"), server.url("/small")]))[0]
+    assert len(bomb) < 100_000 and bombed.outcome == "too_large"
+    assert small.outcome == "ok" and small.body == PAGE
 
 
 @pytest.mark.parametrize("status, body", [
@@ -266,6 +292,32 @@ def test_conditional_get_refetches_when_the_archived_copy_is_damaged(tmp_path):
     assert Archive(tmp_path).get(first.sha256) == PAGE
 
 
+def test_a_page_fetched_twice_in_one_run_is_revalidated(tmp_path):
+    def page(hit: Hit) -> Reply:
+        if hit.headers.get("if-none-match") == '"v1"':
+            return Reply(304)
+        return Reply(200, PAGE, {"ETag": '"v1"'})
+
+    async def twice(url):
+        archive, log = Archive(tmp_path), FetchLog(tmp_path, "r")
+        async with Fetcher(fast_settings(), archive, log) as fetcher:
+            return [await fetcher.fetch(url, portal_id="p", purpose="listing") for _ in range(2)]
+
+    with LoopbackServer() as server:
+        server.routes["/list"] = page
+        first, second = asyncio.run(twice(server.url("/list")))
+    assert (first.outcome, second.outcome, second.body) == ("ok", "not_modified", PAGE)
+
+
+def test_large_bodies_are_archived_intact(tmp_path):
+    big = os.urandom(3 * 1024 * 1024)
+    with LoopbackServer() as server:
+        server.routes["/scan.pdf"] = lambda hit: Reply(200, big, {"Content-Type": "application/pdf"})
+        result, _ = fetch_one(fast_settings(), tmp_path, server.url("/scan.pdf"))
+    assert result.outcome == "ok" and result.content_type == "application/pdf" and result.encoding is None
+    assert Archive(tmp_path).get(result.sha256) == big
+
+
 def test_no_conditional_headers_without_an_archived_copy(tmp_path):
     from pipeline.archive import Validators
 
@@ -314,15 +366,19 @@ def test_one_host_gets_one_request_at_a_time_with_the_minimum_gap(tmp_path):
     assert min(gaps) >= 0.2
 
 
-def test_portal_politeness_raises_the_per_host_limit(tmp_path):
+@pytest.mark.parametrize("politeness, expected_in_flight", [
+    (None, 1),
+    (Politeness(per_host_concurrency=2, min_delay_s=0.0), 2),
+])
+def test_per_host_limit_holds_for_slow_answers_and_portals_can_raise_it(tmp_path, politeness, expected_in_flight):
     with LoopbackServer() as server:
         for index in range(4):
             server.routes[f"/p{index}"] = lambda hit: Reply(200, PAGE, delay_s=0.2)
         results, _ = asyncio.run(fetch_many(
             fast_settings(obey_robots=False), tmp_path, [server.url(f"/p{i}") for i in range(4)],
-            politeness=Politeness(per_host_concurrency=2, min_delay_s=0.0)))
+            politeness=politeness))
     assert all(r.outcome == "ok" for r in results)
-    assert server.max_in_flight == 2
+    assert server.max_in_flight == expected_in_flight
 
 
 def test_limits_are_per_host_and_the_global_cap_holds_across_hosts(tmp_path):
@@ -330,15 +386,18 @@ def test_limits_are_per_host_and_the_global_cap_holds_across_hosts(tmp_path):
     with hosts[0], hosts[1]:
         for server in hosts:
             for index in range(2):
-                server.routes[f"/p{index}"] = lambda hit: Reply(200, PAGE, delay_s=0.2)
+                server.routes[f"/p{index}"] = lambda hit: Reply(200, PAGE, delay_s=0.3)
         urls = [server.url(f"/p{i}") for i in range(2) for server in hosts]
 
         intervals: list[tuple[float, float]] = []
         for global_cap in (16, 1):
             for server in hosts:
                 server.hits.clear()
-            asyncio.run(fetch_many(fast_settings(obey_robots=False, global_concurrency=global_cap),
-                                   tmp_path, urls, run_id=f"cap{global_cap}"))
+            # A request's time limit starts once it holds a slot: waiting for the cap is not a timeout.
+            results, _ = asyncio.run(fetch_many(
+                fast_settings(obey_robots=False, global_concurrency=global_cap, total_timeout_s=0.5),
+                tmp_path, urls, run_id=f"cap{global_cap}"))
+            assert all(r.outcome == "ok" for r in results)
             intervals = sorted((hit.start, hit.end) for server in hosts for hit in server.hits)
             overall = max(sum(1 for s, e in intervals if s <= start < e) for start, _ in intervals)
             per_host = [server.max_in_flight for server in hosts]

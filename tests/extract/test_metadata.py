@@ -67,3 +67,22 @@ def test_region_of_stops_at_non_place_words():
     assert region_of("海盐县住房和城乡建设局") == "海盐县"
     assert region_of("区政府政务服务办") is None
     assert level_of("淮安市", "淮安市人民政府") == "city"
+
+
+@pytest.mark.parametrize("title, region, publisher", [
+    ("关于西店镇2019年政府信息公开工作年度报告", "西店镇", None),
+    ("海盐县财政局关于2020年政府信息公开工作年度报告", "海盐县", "海盐县财政局"),
+])
+def test_title_with_guanyu(title, region, publisher):
+    m = meta(title)
+    assert (m.region, m.publisher) == (region, publisher)
+
+
+def test_publisher_is_the_government_the_text_names_never_an_assumed_one():
+    assert meta("张村镇2019年度信息公开工作报告", "张村镇人民政府根据《条例》的规定……").publisher == "张村镇人民政府"
+    assert meta("西店镇2019年政府信息公开工作年度报告", "我镇始终把做好政务信息公开工作列入议事日程。").publisher is None
+
+
+def test_breadcrumbs_and_column_names_are_not_titles():
+    m = meta("首页 > 政务公开 > 政府信息公开年报", "政府信息公开年度报告", "西店镇2019年政府信息公开工作年度报告", "一、总体情况")
+    assert (m.title, m.region, m.year) == ("西店镇2019年政府信息公开工作年度报告", "西店镇", 2019)

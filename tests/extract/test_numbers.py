@@ -61,3 +61,8 @@ def test_money_without_any_unit_is_uncertain():
                                           ("采购总金额（元）", "元"), ("采购总金额", None)])
 def test_header_money_unit(header, unit):
     assert header_money_unit(header) == unit
+
+
+def test_digits_split_by_spaces_are_not_joined():
+    assert parse_number("2 0").unparsed
+    assert parse_number("1 234").value == 1234

@@ -5,6 +5,7 @@ import pytest
 
 from pipeline.extract import parse_document
 from pipeline.extract.cli import register
+from pipeline.extract.parse import ends_inside_a_number
 
 
 def main(argv: list[str]) -> int:
@@ -51,7 +52,7 @@ def test_cli_jsonl_one_line_per_file_and_goes_on_after_errors(report_file, tmp_p
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert code == 1
     assert [line["source"] for line in lines] == [str(missing), str(report_file), str(junk)]
-    assert "cannot open" in lines[0]["error"]
+    assert str(missing) in lines[0]["error"]
     assert "error" in lines[2]
     good = lines[1]
     assert good["report"]["region"] == "通元镇" and good["report"]["template"] == "2019" and good["report"]["year"] == 2019
@@ -66,3 +67,25 @@ def test_cli_table_format_shows_grid_flags_and_checks(report_file, capsys):
     out = capsys.readouterr().out
     assert "[applications]" in out and "region 通元镇" in out
     assert "checks:" in out and "applications_balance" in out
+
+
+def test_a_copy_cut_off_right_after_a_number_flags_it(report_rows, render):
+    printed = {"licensing.administrative_licensing.prior_year_items": "5", "licensing.administrative_licensing.change": "0",
+               "licensing.administrative_licensing.decisions": "52"}
+    text = render(report_rows("2019", printed, title="西店镇2019年政府信息公开工作年度报告"), "pipe_cells")
+    key = ("administrative_licensing", "decisions")
+
+    def decisions(stored: str) -> dict:
+        report = parse_document(stored.encode(), source="cut.txt", filename="cut.txt")
+        return {(c["row"], c["col"]): c for c in report.cells.iter_rows(named=True)}[key]
+
+    cut = decisions(text[:text.index("52 |") + 2] + "\n")          # stored copy stops after '52'
+    assert "uncertain" in cut["flags"] and "truncated" in cut["flags"]
+    complete = decisions(text[:text.index("52 |") + 3] + "\n")     # '52 ': the space shows the cell ended
+    assert complete["value"] == 52 and complete["flags"] == []
+
+
+@pytest.mark.parametrize("tail, cut", [(b"52\n", True), (b"52", True), (b"52\r\n", True), (b"0 \n", False),
+                                       (b"0 \r\n", False), (b"0\n\n", False), (b"| 0 |\n", False), (b"\xe6\x97\xa0\n", False)])
+def test_ends_inside_a_number(tail, cut):
+    assert ends_inside_a_number(b"header\n" + tail) is cut

@@ -131,3 +131,117 @@ def test_applications_table_broken_across_pages():
     _, cells = cells_of(blocks)
     assert cells["applications.unable_not_held.total"] == (1, [])
     assert cells["applications.unable_needs_creation.natural_person"] == (4, [])
+
+
+def test_cells_merged_by_a_reader_are_split_back():
+    """'2 0' is two printed cells (never 20); a label cell that swallowed its numbers is split too."""
+    rows = [["一、本年新收政府信息公开申请数量", "", "8", "1", "8", "7", "", "2 0", "26"],
+            ["", "（一）予以公开 8 1", "8", "7", "2 0", "26"]]
+    blocks = [TextBlock("二、主动公开政府信息情况"), TextBlock("本年新制作数量"),
+              TextBlock("三、收到和处理政府信息公开申请情况"), applications_grid(rows)]
+    _, cells = cells_of(blocks)
+    expected = {"natural_person": 8, "commercial_enterprise": 1, "research_institution": 8,
+                "social_welfare_organization": 7, "legal_service_agency": 2, "other_organization": 0, "total": 26}
+    for col, value in expected.items():
+        assert cells[f"applications.granted.{col}"] == (value, [])
+        # the interior blank had to be dropped: a guess the row total confirms (8+1+8+7+2+0 = 26)
+        assert cells[f"applications.new_received.{col}"] == (value, [])
+
+
+def test_dropping_an_interior_cell_without_arithmetic_proof_is_uncertain():
+    blocks = active_blocks("第二十条第（五）项", ["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"],
+                           [["行政许可", "5", "", "3", "9"]])
+    _, cells = cells_of(blocks)
+    assert all("uncertain" in cells[f"licensing.administrative_licensing.{c}"][1]
+               for c in ("prior_year_items", "change", "decisions"))
+
+
+def test_overview_subheadings_and_narrative_lines_do_not_hijack_tables():
+    blocks = [TextBlock("一、总体情况"), TextBlock("（一）主动公开政府信息情况"), TextBlock("行政许可事项公开情况良好"),
+              TextBlock("（二）收到和处理政府信息公开申请情况"), TextBlock("二、主动公开政府信息情况"),
+              TextBlock("第二十条第（五）项"),
+              TableBlock([["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"], ["行政许可", "5", "1", "9"]]),
+              TextBlock("三、收到和处理政府信息公开申请情况"),
+              applications_grid([["一、本年新收政府信息公开申请数量", "", "2", "0", "0", "0", "0", "0", "2"]])]
+    _, cells = cells_of(blocks)
+    assert cells["licensing.administrative_licensing.decisions"] == (9, [])
+    assert cells["applications.new_received.total"] == (2, [])
+
+
+def test_review_row_after_a_leading_label_cell():
+    blocks = [TextBlock("二、主动公开政府信息情况"), TextBlock("本年新制作数量"),
+              TextBlock("四、政府信息公开行政复议、行政诉讼情况"),
+              TableBlock([["", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计"],
+                          ["数量", *(["1", "0", "0", "0", "1"] * 3)]])]
+    _, cells = cells_of(blocks)
+    assert cells["review_litigation.litigation_after_review.total"] == (1, [])
+
+
+def test_sentences_citing_article_20_or_review_words_are_not_table_parts():
+    blocks = [TextBlock("按照《条例》第二十条第（一）项规定，我镇主动公开规章。"), TextBlock("二、主动公开政府信息情况"),
+              TextBlock("第二十条第（一）项"),
+              TableBlock([["信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"], ["规章", "1", "1", "1"]]),
+              TextBlock("四、政府信息公开行政复议、行政诉讼情况"),
+              TableBlock([["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"], ["0"] * 4 + ["0"] + ["2", "0", "0", "0", "2"] + ["0"] * 5]),
+              TextBlock("注：本年度因政府信息公开被申请行政复议0件，提起行政诉讼2件。")]
+    _, cells = cells_of(blocks)
+    assert cells["regulations.rules.total_public"] == (1, [])
+    assert cells["review_litigation.litigation_without_review.total"] == (2, [])
+
+
+def test_a_narrative_line_ending_in_a_number_does_not_displace_the_table_row():
+    rows = [["一、本年新收政府信息公开申请数量", "", "21", "0", "0", "0", "0", "0", "21"]]
+    blocks = [TextBlock("二、主动公开政府信息情况"), TextBlock("本年新制作数量"),
+              TextBlock("三、收到和处理政府信息公开申请情况"), TextBlock("本年新收政府信息公开申请 21"),
+              applications_grid(rows)]
+    _, cells = cells_of(blocks)
+    assert cells["applications.new_received.natural_person"] == (21, [])
+    assert cells["applications.new_received.total"] == (21, [])
+
+
+def test_text_cells_around_a_rows_numbers_are_not_values():
+    blocks = active_blocks("第二十条第（一）项", ["信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量", "备注"],
+                           [["规章", "1", "2", "3", "无变化说明"]])
+    _, cells = cells_of(blocks)
+    assert cells["regulations.rules.total_public"] == (3, [])
+
+
+def test_numbers_on_the_row_below_a_wrapped_label_belong_to_it():
+    """An unruled PDF: the label's first line, then its numbers, then the label's second line."""
+    rows = [["一、本年新收政府信息公开申请数量", "", "6", "1", "8", "5", "0", "1", "21"],
+            ["", "（二）部分公开（区分处理的，只计", "", "", "", "", "", "", ""],
+            ["", "", "6", "1", "8", "5", "0", "1", "21"],
+            ["", "这一情形，不计其他情形）", "", "", "", "", "", "", ""]]
+    blocks = [TextBlock("二、主动公开政府信息情况"), TextBlock("本年新制作数量"),
+              TextBlock("三、收到和处理政府信息公开申请情况"), applications_grid(rows)]
+    _, cells = cells_of(blocks)
+    assert cells["applications.partially_granted.research_institution"] == (8, [])
+    assert cells["applications.partially_granted.total"] == (21, [])
+
+
+def test_headings_wrapped_across_lines_still_open_their_sections():
+    blocks = [TextBlock("二、主动公开政府信息情"), TextBlock("况"), TextBlock("第二十条第（一）项"),
+              TableBlock([["信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"], ["规章", "1", "1", "1"]]),
+              TextBlock("四、政府信息公开行政复议、行政诉"), TextBlock("讼情况"),
+              TableBlock([["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"], ["1", "0", "0", "0", "1"] + ["0"] * 10])]
+    _, cells = cells_of(blocks)
+    assert cells["review_litigation.administrative_review.total"] == (1, [])
+
+
+def test_review_table_found_by_its_header_when_the_heading_is_missing():
+    blocks = [TextBlock("第二十条第（一）项"),
+              TableBlock([["信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"], ["规章", "1", "1", "1"]]),
+              TableBlock([["行政复议", "", "", "", "", "行政诉讼"],
+                          ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"], ["2", "0", "0", "0", "2"] + ["0"] * 10])]
+    _, cells = cells_of(blocks)
+    assert cells["review_litigation.administrative_review.upheld"] == (2, [])
+
+
+def test_a_later_sentence_naming_review_does_not_displace_the_table():
+    blocks = [TextBlock("第二十条第（一）项"),
+              TableBlock([["信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"], ["规章", "1", "1", "1"]]),
+              TextBlock("四、政府信息公开行政复议、行政诉讼情况"),
+              TableBlock([["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"], ["3", "0", "0", "0", "3"] + ["0"] * 10]),
+              TextBlock("行政复议"), TextBlock("1")]
+    _, cells = cells_of(blocks)
+    assert cells["review_litigation.administrative_review.upheld"] == (3, [])

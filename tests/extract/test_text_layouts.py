@@ -103,3 +103,23 @@ def test_gb18030_report_parses(parse_text, render, report_rows, full_values):
     text = render(report_rows("2019", full_values("2019"), title="通元镇2019年政府信息公开工作年度报告"), "tab")
     report = parse_text(text, encoding="gb18030")
     assert report.status == "ok" and report.meta.region == "通元镇"
+
+
+def test_markdown_separator_rows_are_not_cells(parse_text, render, report_rows, cell_map):
+    values = {f"review_litigation.administrative_review.{c}": v
+              for c, v in zip(("upheld", "corrected", "other_result", "pending", "total"), ("1", "2", "0", "0", "3"))}
+    rows = report_rows("2019", values, title="西店镇2019年政府信息公开工作年度报告")
+    review_row = max(i for i, r in enumerate(rows) if len(r) == 15)
+    rows.insert(review_row, ["---"] * 15)
+    got = cell_map(parse_text(render(rows, "pipe_rows")))
+    assert got["review_litigation.administrative_review.total"] == (3, [])
+    assert got["review_litigation.administrative_review.corrected"] == (2, [])
+
+
+def test_bare_pipe_lines_are_empty_cells(parse_text, cell_map):
+    text = ("胡市镇人民政府2019年政府信息公开工作年度报告\n二、主动公开政府信息情况\n第二十条第(一)项 | |||\n"
+            "信息内容 | 本年新 制作数量 | 本年新 公开数量 | 对外公开总数量 |\n规章 |\n|\n|\n|\n"
+            "规范性文件(指各行政机关印发的有正式文号的文件) | 2 | 0 | 83 |\n")
+    got = cell_map(parse_text(text))
+    assert got["regulations.rules.made"] == (None, [])
+    assert got["regulations.normative_documents.total_public"] == (83, [])

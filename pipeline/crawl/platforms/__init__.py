@@ -28,7 +28,7 @@ def detect_platform(html: str, url: str) -> str | None:
 def adapter_for(platform: str | None, params: Mapping[str, str] | None = None) -> PlatformAdapter:
     """The adapter for a registry platform name; unknown or None gives the link-reading default."""
     adapter = ADAPTERS.get(platform or "")
-    if adapter is None or (adapter is GenericAdapter and not (params or {}).get("item_selector")):
+    if adapter is None or (adapter is GenericAdapter and not (params or {}).get("list_selector")):
         return PlatformAdapter(params)
     return adapter(params)
 

@@ -60,6 +60,7 @@ class Article:
 
 
 LISTING_CONTAINERS = ("li", "tr", "dd", "p", "div")
+NEXT_PAGE_TEXT = re.compile(r"^(下一页|下页|后一页)\s*[>›»]*$")
 
 
 class PlatformAdapter:
@@ -93,6 +94,11 @@ class PlatformAdapter:
         return Listing(entries=self._entries_from_links(links, page.url), next_pages=self.next_pages(page))
 
     def next_pages(self, page: Page) -> list[PageRequest]:
+        """The listing's 下一页 link, if it has one (static CMSs without a known pager)."""
+        for link in HTMLParser(page.text).css("a[href]"):
+            href = (link.attributes.get("href") or "").strip()
+            if NEXT_PAGE_TEXT.match(clean_text(link.text())) and href and not href.startswith(("javascript:", "#")):
+                return [PageRequest(urljoin(page.url, href).split("#", 1)[0])]
         return []
 
     def parse_article(self, page: Page) -> Article:
@@ -156,8 +162,3 @@ class PlatformAdapter:
             url = urljoin(base_url, href).split("#", 1)[0]
             entries.setdefault(url, ListingEntry(title=title, url=url, date=when))
         return list(entries.values())
-
-
-def first_int(pattern: re.Pattern[str], text: str) -> int | None:
-    match = pattern.search(text)
-    return int(match.group(1)) if match else None

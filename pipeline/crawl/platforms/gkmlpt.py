@@ -3,7 +3,7 @@
 The column page only yields the site id and category tree; the entries come from
 `/gkmlpt/api/all/{cat}?page=N&sid={SID}` (`total`, `articles[]` with `title`, `url`,
 `publisher`, `display_publish_time`). The report category is the `#{cat}` of the column URL,
-the portal's `cat` param, or every tree node named like 年报 / 年度报告.
+the portal's `category` param, or every tree node named like 年报 / 年度报告.
 """
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 from pipeline.crawl.discovery import clean_text, parse_date
 from pipeline.crawl.platforms.base import Listing, ListingEntry, Page, PageRequest, PlatformAdapter
 
-SID = re.compile(r"\bSID\s*:\s*['\"]([^'\"]+)['\"]")
-TREE = re.compile(r"\bTREE\s*:\s*")
+SID = re.compile(r"\bSID['\"]?\s*:\s*['\"]?([^'\",}\s]+)")
+TREE = re.compile(r"\bTREE['\"]?\s*:\s*")
 REPORT_CATEGORY = re.compile(r"年报|年度报告")
 CHINA_STANDARD_TIME = timezone(timedelta(hours=8))
 
@@ -53,10 +53,11 @@ class GkmlptAdapter(PlatformAdapter):
         return Listing(entries=[], next_pages=self._api_requests(page))
 
     def _api_requests(self, page: Page) -> list[PageRequest]:
-        sid = SID.search(page.text)
-        if sid is None:
+        found = SID.search(page.text)
+        sid = found.group(1) if found else self.params.get("sid")
+        if not sid:
             return []
-        categories = [c for c in (urlsplit(page.url).fragment, self.params.get("cat", "")) if c]
+        categories = [c for c in (urlsplit(page.url).fragment, self.params.get("category", "")) if c]
         if not categories:
             tree_start = TREE.search(page.text)
             if tree_start:
@@ -66,7 +67,7 @@ class GkmlptAdapter(PlatformAdapter):
                     tree = []
                 categories = [str(n["id"]) for n in _tree_nodes(tree) if "id" in n and REPORT_CATEGORY.search(str(n.get("name", "")))]
         return [
-            PageRequest(urljoin(page.url, f"/gkmlpt/api/all/{category}?" + urlencode({"page": "1", "sid": sid.group(1)})))
+            PageRequest(urljoin(page.url, f"/gkmlpt/api/all/{category}?" + urlencode({"page": "1", "sid": sid})))
             for category in dict.fromkeys(categories)
         ]
 

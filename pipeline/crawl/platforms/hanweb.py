@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-from pipeline.crawl.platforms.base import Listing, ListingEntry, Page, PageRequest, PlatformAdapter, first_int
+from pipeline.crawl.platforms.base import Listing, ListingEntry, Page, PageRequest, PlatformAdapter
 
 RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S | re.I)
 NEXTGROUP = re.compile(r"<nextgroup>\s*<!\[CDATA\[(.*?)\]\]>\s*</nextgroup>", re.S | re.I)

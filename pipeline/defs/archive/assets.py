@@ -1,13 +1,12 @@
 import dagster as dg
 
-from pipeline.defs.crawl.assets import crawled_documents
 from pipeline.defs.resources import GongkaiResource
 from pipeline.orchestrate import stages
 
 
 @dg.asset(
     group_name="archive",
-    deps=[crawled_documents],
+    deps=["crawled_documents"],
     kinds={"python"},
     check_specs=[dg.AssetCheckSpec(
         "archive_complete", asset="raw_archive", blocking=True,

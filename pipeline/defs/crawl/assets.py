@@ -1,11 +1,10 @@
 import dagster as dg
 
-from pipeline.defs.registry.assets import portal_registry
 from pipeline.defs.resources import GongkaiResource
 from pipeline.orchestrate import stages
 
 
-@dg.asset(group_name="crawl", deps=[portal_registry], kinds={"python"})
+@dg.asset(group_name="crawl", deps=["portal_registry"], kinds={"python"})
 def crawled_documents(context: dg.AssetExecutionContext, gongkai: GongkaiResource) -> dg.MaterializeResult:
     """Fetch every portal's report columns, listings, articles and attachments into the raw archive."""
     config = gongkai.night_config()

@@ -1,12 +1,11 @@
 import dagster as dg
 import polars as pl
 
-from pipeline.defs.archive.assets import raw_archive
 from pipeline.defs.resources import GongkaiResource
 from pipeline.orchestrate import stages
 
 
-@dg.asset(group_name="extract", deps=[raw_archive], kinds={"python", "polars"})
+@dg.asset(group_name="extract", deps=["raw_archive"], kinds={"python", "polars"})
 def parsed_reports(gongkai: GongkaiResource) -> dg.MaterializeResult:
     """Every archived document read into the contract's cells, checks and metadata (Parquet frames)."""
     summary = stages.parse(gongkai.night_config())

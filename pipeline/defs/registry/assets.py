@@ -1,3 +1,5 @@
+import logging
+
 import dagster as dg
 
 from pipeline.defs.resources import GongkaiResource
@@ -8,6 +10,7 @@ from pipeline.orchestrate import stages
 def portal_registry(gongkai: GongkaiResource) -> dg.MaterializeResult:
     """The portals to crawl tonight: the shipped registry (or a configured one), validated on load."""
     portals = stages.load_registry(gongkai.night_config())
+    logging.getLogger("gongkai").info("registry: %d portals", len(portals))
     platforms: dict[str, int] = {}
     for portal in portals:
         platforms[portal.platform or "auto"] = platforms.get(portal.platform or "auto", 0) + 1

@@ -3,7 +3,6 @@ from datetime import UTC, datetime
 
 import dagster as dg
 
-from pipeline.defs.extract.assets import parsed_reports
 from pipeline.defs.resources import GongkaiResource
 from pipeline.orchestrate import stages
 from pipeline.warehouse.load import warehouse_totals
@@ -13,7 +12,7 @@ DUCKDB_WRITER_POOL = "duckdb_writer"
 MAX_FACT_SHRINK_RATIO = 0.10
 
 
-@dg.asset(group_name="warehouse", deps=[parsed_reports], pool=DUCKDB_WRITER_POOL, kinds={"duckdb"})
+@dg.asset(group_name="warehouse", deps=["parsed_reports"], pool=DUCKDB_WRITER_POOL, kinds={"duckdb"})
 def warehouse_tables(context: dg.AssetExecutionContext, gongkai: GongkaiResource) -> dg.MaterializeResult:
     """Dimension and fact tables loaded into a working copy of the warehouse (idempotent per report)."""
     started = datetime.now(UTC).replace(tzinfo=None)

@@ -33,6 +33,7 @@ from pipeline.extract.formats import NeedsOCR, UnreadableDocument
 MAX_PAGES = 300          # a disclosure report is 3–30 pages; more is a bundle or a trap
 SNAP = 3.0               # pdfplumber's default snap/join/intersection tolerance (points)
 MIN_TEXT_CHARS = 20      # below this a document has no usable text layer
+CHUNK_GAP = 0.4          # a gap wider than this many character heights separates table cells
 _NUMERIC = re.compile(r"^[\s+\-－—–/.,，０-９0-9%％万元件个项（）()]*$")
 _ENUMERATOR = re.compile(r"^\s*([（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、|\d+[.、．])")
 _WIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
@@ -128,34 +129,75 @@ def _load(data: bytes) -> list[_Page]:
         reason = "it is password-protected" if "password" in str(exc).lower() else f"PDFium says: {exc}"
         raise UnreadableDocument(f"the PDF cannot be opened ({reason}); the download may be truncated or "
                                  "corrupt: fetch it again") from exc
+    fallback = _PdfminerFallback(data)
     try:
         count = len(document)
         if count == 0:
             raise UnreadableDocument("the PDF has no pages")
         if count > MAX_PAGES:
             raise UnreadableDocument(f"the PDF has {count} pages (limit {MAX_PAGES}): it is not a single annual report")
-        return [_load_page(document, index) for index in range(count)]
+        return [_load_page(document, index, fallback) for index in range(count)]
     finally:
+        fallback.close()
         document.close()
 
 
-def _load_page(document: pdfium.PdfDocument, index: int) -> _Page:
+class _PdfminerFallback:
+    """pdfplumber's characters for a page PDFium cannot decode.
+
+    PDFium drops text objects of a single character in a non-embedded CID font (STSong-Light
+    with the UniGB-UCS2-H CMap, common in Chinese office PDFs): an orphaned last character of
+    a wrapped cell label simply vanishes. Such pages are read with pdfminer instead.
+    """
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.pdf = None
+
+    def chars(self, index: int) -> list[_Char]:
+        import io
+
+        import pdfplumber
+
+        if self.pdf is None:
+            self.pdf = pdfplumber.open(io.BytesIO(self.data))
+        page = self.pdf.pages[index]
+        try:
+            return [_Char(c["text"], c["x0"], c["x1"], c["top"], c["bottom"])
+                    for c in page.chars if c["text"] >= " "]
+        finally:
+            page.close()
+
+    def close(self) -> None:
+        if self.pdf is not None:
+            self.pdf.close()
+
+
+def _load_page(document: pdfium.PdfDocument, index: int, fallback: _PdfminerFallback) -> _Page:
     page = document[index]
     try:
         width, height = page.get_size()
         textpage = page.get_textpage()
-        try:
-            chars = _page_chars(textpage, height)
-        finally:
-            textpage.close()
         edges: list[dict] = []
         image_area = 0.0
-        for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE]):
-            if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
-                left, bottom, right, top = obj.get_bounds()
-                image_area += max(0.0, min(right, width) - max(left, 0)) * max(0.0, min(top, height) - max(bottom, 0))
-            else:
-                edges.extend(_path_edges(obj, height))
+        undecoded = False
+        try:
+            chars = _page_chars(textpage, height)
+            kinds = [pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_TEXT]
+            for obj in page.get_objects(filter=kinds):
+                if obj.type == pdfium_c.FPDF_PAGEOBJ_TEXT:
+                    # the length in bytes of the object's text including the terminator: 2 = nothing decoded
+                    undecoded = undecoded or pdfium_c.FPDFTextObj_GetText(obj.raw, textpage.raw, None, 0) <= 2
+                elif obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+                    left, bottom, right, top = obj.get_bounds()
+                    image_area += (max(0.0, min(right, width) - max(left, 0))
+                                   * max(0.0, min(top, height) - max(bottom, 0)))
+                else:
+                    edges.extend(_path_edges(obj, height))
+        finally:
+            textpage.close()
+        if undecoded:
+            chars = fallback.chars(index)
         return _Page(index + 1, width, height, chars, edges, min(1.0, image_area / (width * height or 1)))
     finally:
         page.close()
@@ -411,7 +453,7 @@ def _lines(chars: list[_Char]) -> list[_Line]:
         line.chars = [c for c in line.chars if not c.text.isspace()] or line.chars[:1]
         chunk: list[_Char] = []
         for ch in line.chars:
-            if chunk and ch.x0 - chunk[-1].x1 > 1.2 * max(ch.height, chunk[-1].height, 1):
+            if chunk and ch.x0 - chunk[-1].x1 > CHUNK_GAP * max(ch.height, chunk[-1].height, 1):
                 line.chunks.append(chunk)
                 chunk = []
             chunk.append(ch)
@@ -434,7 +476,11 @@ def _join_chars(chars: list[_Char]) -> str:
 # --- tables without ruling lines -------------------------------------------------------------------
 
 def _split_unruled(lines: list[_Line]) -> list[_Line | _PlacedTable]:
-    """Runs of lines with several separated chunks become tables; other lines stay text."""
+    """Runs of lines with several separated chunks become tables; other lines stay text.
+
+    A run needs two such lines and a number somewhere; it ends at a gap of a few lines, at a
+    section heading (一、… 二、…), or at a line of prose.
+    """
     out: list[_Line | _PlacedTable] = []
     i = 0
     while i < len(lines):
@@ -442,11 +488,14 @@ def _split_unruled(lines: list[_Line]) -> list[_Line | _PlacedTable]:
             out.append(lines[i])
             i += 1
             continue
-        j = i
-        while j < len(lines) and (len(lines[j].chunks) >= 2 or _continues_table(lines, j)):
+        j = i + 1
+        while j < len(lines) and _continues_table(lines, j):
             j += 1
         run = lines[i:j]
-        if sum(1 for line in run if len(line.chunks) >= 2) >= 3:
+        rows = sum(1 for line in run if len(line.chunks) >= 2)
+        has_number = any(_NUMERIC.match(_join_chars(chunk)) and any(c.text.isdigit() for c in chunk)
+                         for line in run for chunk in line.chunks)
+        if rows >= 2 and has_number:
             out.append(_unruled_table(run))
         else:
             out.extend(run)
@@ -454,71 +503,101 @@ def _split_unruled(lines: list[_Line]) -> list[_Line | _PlacedTable]:
     return out
 
 
+_SECTION_HEADING = re.compile(r"^[一二三四五六七八九十]+、.{6,}")
+
+
 def _continues_table(lines: list[_Line], j: int) -> bool:
-    """A one-chunk line inside a table (a wrapped label, a spanning header) rather than prose."""
+    """Whether line j still belongs to the table run that line j-1 is in."""
     line = lines[j]
     height = max(c.height for c in line.chars)
-    previous_gap = line.top - lines[j - 1].bottom if j else height * 10
+    if line.top - lines[j - 1].bottom > height * 2.5:
+        return False
+    if len(line.chunks) >= 2:
+        return True
+    # a one-chunk line inside a table: a wrapped label or a spanning header, not prose or a heading
     following = [other for other in lines[j + 1:j + 4] if len(other.chunks) >= 2]
-    is_short = len(line.chars) <= 20
-    return is_short and previous_gap < height * 2.5 and bool(following)
+    return len(line.chars) <= 20 and not _SECTION_HEADING.match(line.text()) and bool(following)
+
+
+@dataclass
+class _Piece:
+    """Text of one cell (or part of one) in a table without rules, placed on the column grid."""
+    text: str
+    top: float
+    bottom: float
+    c0: int
+    c1: int
+    numeric: bool
+
+    @property
+    def middle(self) -> float:
+        return (self.top + self.bottom) / 2
 
 
 def _unruled_table(run: list[_Line]) -> _PlacedTable:
-    """Columns from the gaps every multi-chunk line leaves open; rows are printed lines.
+    """A table without ruling lines, rebuilt from where its words sit.
 
-    A line with no number that sits between wrapped parts of a label is merged into the row
-    it belongs to only when it continues a cell of the previous line's same column.
+    Columns: the finest set of x-intervals the chunks support, narrowest chunks first, so a
+    chunk bridging two intervals (a spanning header, a merged label) becomes a span instead
+    of fusing columns. Rows: every line holding a number is a row; a label wrapped over
+    several lines is joined first, then attached to the numbered row nearest its middle; a
+    label line with no numbered row close by (a section heading, a header line) is a row of
+    its own.
     """
-    multi = [line for line in run if len(line.chunks) >= 2]
-    spans = sorted((chunk[0].x0, chunk[-1].x1) for line in multi for chunk in line.chunks)
-    bounds = _column_bounds(spans, run)
-    columns = len(bounds) - 1
-    rows: list[list[str]] = []
-    anchors: list[list[tuple[int, int]]] = []
-    for line in run:
-        row = [""] * columns
-        anchor_row = [(len(rows), c) for c in range(columns)]
-        for chunk in line.chunks:
-            c0 = _column_of(bounds, chunk[0].x0 + 0.5)
-            c1 = _column_of(bounds, chunk[-1].x1 - 0.5)
-            text = _join_chars(chunk)
-            for c in range(c0, c1 + 1):
-                row[c] = f"{row[c]} {text}".strip() if c == c0 else row[c0]
-                anchor_row[c] = (len(rows), c0)
-        if rows and _is_label_continuation(line, rows[-1], row):
-            for c, text in enumerate(row):
-                if text:
-                    anchor = anchors[-1][c]
-                    rows[anchor[0]][anchor[1]] += "\n" + text
-                    for r_, a_row in enumerate(anchors):
-                        for c_, a in enumerate(a_row):
-                            if a == anchor:
-                                rows[r_][c_] = rows[anchor[0]][anchor[1]]
-            continue
-        rows.append(row)
-        anchors.append(anchor_row)
+    chunks = [chunk for line in run for chunk in line.chunks]
+    height = sorted(ch.height for chunk in chunks for ch in chunk)[len(chunks) // 2 if chunks else 0] or 10.0
+    bounds = _column_bounds(chunks)
+    pieces = []
+    for chunk in chunks:
+        text = _join_chars(chunk)
+        pieces.append(_Piece(text, min(c.top for c in chunk), max(c.bottom for c in chunk),
+                             _column_of(bounds, chunk[0].x0 + 0.5), _column_of(bounds, chunk[-1].x1 - 0.5),
+                             bool(_NUMERIC.match(text)) and any(ch.isdigit() for ch in text)))
+    labels = _join_wrapped([p for p in pieces if not p.numeric], height)
+    row_middles = _cluster([p.middle for p in pieces if p.numeric], height * 0.6)
+    unattached = [p for p in labels if not row_middles or min(abs(p.middle - m) for m in row_middles) > height * 1.5]
+    row_middles = sorted(row_middles + _cluster([p.middle for p in unattached], height * 0.6))
+    rows: list[list[str]] = [[""] * (len(bounds) - 1) for _ in row_middles]
+    anchors = [[(r, c) for c in range(len(bounds) - 1)] for r in range(len(row_middles))]
+    for piece in sorted([p for p in pieces if p.numeric] + labels, key=lambda p: p.top):
+        r = min(range(len(row_middles)), key=lambda i: abs(row_middles[i] - piece.middle))
+        text = f"{rows[r][piece.c0]}\n{piece.text}" if rows[r][piece.c0] and anchors[r][piece.c0] == (r, piece.c0) else piece.text
+        for c in range(piece.c0, piece.c1 + 1):
+            rows[r][c] = text
+            anchors[r][c] = (r, piece.c0)
     return _PlacedTable(run[0].top, run[-1].bottom, rows, anchors, bounds)
 
 
-def _is_label_continuation(line: _Line, previous: list[str], row: list[str]) -> bool:
-    filled = [c for c, text in enumerate(row) if text]
-    return (bool(filled) and not any(_NUMERIC.match(row[c]) for c in filled)
-            and all(previous[c] and not _NUMERIC.match(previous[c]) and not _ENUMERATOR.match(row[c])
-                    for c in filled))
-
-
-def _column_bounds(spans: list[tuple[float, float]], run: list[_Line]) -> list[float]:
-    """Boundaries in the middle of every x-gap no chunk of a multi-chunk line crosses."""
-    merged: list[list[float]] = []
-    for x0, x1 in spans:
-        if merged and x0 <= merged[-1][1] + 1:
-            merged[-1][1] = max(merged[-1][1], x1)
+def _join_wrapped(labels: list[_Piece], height: float) -> list[_Piece]:
+    """Lines of one wrapped label (same columns, line-spacing apart) as one piece."""
+    joined: list[_Piece] = []
+    for piece in sorted(labels, key=lambda p: (p.c0, p.c1, p.top)):
+        last = joined[-1] if joined else None
+        if last and (last.c0, last.c1) == (piece.c0, piece.c1) and piece.top - last.bottom < height * 0.8:
+            joined[-1] = _Piece(f"{last.text}\n{piece.text}", last.top, piece.bottom, last.c0, last.c1, False)
         else:
-            merged.append([x0, x1])
-    left = min(min(line.x0 for line in run), merged[0][0])
-    right = max(max(line.x1 for line in run), merged[-1][1])
-    inner = [(a[1] + b[0]) / 2 for a, b in zip(merged, merged[1:])]
+            joined.append(piece)
+    return joined
+
+
+def _column_bounds(chunks: list[list[_Char]]) -> list[float]:
+    """Column boundaries in the middle of the gaps between x-intervals, built narrowest first."""
+    intervals: list[list[float]] = []
+    for x0, x1 in sorted(((c[0].x0, c[-1].x1) for c in chunks), key=lambda span: span[1] - span[0]):
+        touching = [iv for iv in intervals if iv[0] - 1 <= x1 and x0 <= iv[1] + 1]
+        if len(touching) > 1:
+            continue  # bridges two columns: a spanning cell
+        if touching:
+            merged = [min(touching[0][0], x0), max(touching[0][1], x1)]
+            if any(iv is not touching[0] and iv[0] - 1 <= merged[1] and merged[0] <= iv[1] + 1 for iv in intervals):
+                continue
+            touching[0][:] = merged
+        else:
+            intervals.append([x0, x1])
+    intervals.sort()
+    left = min(c[0].x0 for c in chunks)
+    right = max(c[-1].x1 for c in chunks)
+    inner = [(a[1] + b[0]) / 2 for a, b in zip(intervals, intervals[1:])]
     return [left - 1, *inner, right + 1]
 
 
@@ -562,14 +641,15 @@ def _merge_pages(pages: list[list[TextBlock | _PlacedTable]]) -> list[Block]:
 
 
 def _continues(previous: _PlacedTable, following: _PlacedTable) -> bool:
-    """Same outer frame, and every column boundary of the continuation is one of the table's
-    (a continuation showing only the 2-column sections of a 4-column table still continues it)."""
-    def near(x: float, bounds: list[float]) -> bool:
-        return any(abs(x - b) <= SNAP * 2 for b in bounds)
+    """Same outer frame, and one part's column boundaries are a subset of the other's (a page
+    showing only the 2-column sections of a 4-column table, or only its merged label column,
+    still continues it)."""
+    def subset(inner: list[float], outer: list[float]) -> bool:
+        return all(any(abs(x - b) <= SNAP * 2 for b in outer) for x in inner)
 
     return (abs(previous.columns[0] - following.columns[0]) <= SNAP * 2
             and abs(previous.columns[-1] - following.columns[-1]) <= SNAP * 2
-            and all(near(x, previous.columns) for x in following.columns))
+            and (subset(following.columns, previous.columns) or subset(previous.columns, following.columns)))
 
 
 def _regrid(table: _PlacedTable, columns: list[float]) -> tuple[list[list[str]], list[list[tuple[int, int]]]]:
@@ -590,6 +670,9 @@ def _regrid(table: _PlacedTable, columns: list[float]) -> tuple[list[list[str]],
 
 def _append(table: _PlacedTable, continuation: _PlacedTable) -> None:
     """Add a continuation's rows: drop a repeated header, join cells cut by the page break."""
+    if len(continuation.columns) > len(table.columns):
+        table.cells, table.anchors = _regrid(table, continuation.columns)
+        table.columns = continuation.columns
     cells, anchors = _regrid(continuation, table.columns)
     repeated = 0
     while (repeated < len(cells) - 1 and repeated < len(table.cells)

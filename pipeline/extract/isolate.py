@@ -1,0 +1,212 @@
+"""Parse many documents in worker processes that cannot hang or crash the caller.
+
+A crawl brings back whatever portals serve: truncated PDFs, decompression bombs, files that
+send a parser into a loop. Each document is parsed in a reused worker process under an
+address-space limit (``RLIMIT_AS``) and a wall-clock deadline; a worker that overruns is
+killed and replaced, and the document gets a ``ParsedReport`` with status ``error`` saying
+what happened. Results come back in input order.
+
+    for report in parse_many([(source, path_or_bytes, filename, content_type), ...],
+                             timeout_s=60, memory_mb=2048, workers=2):
+        ...
+"""
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+
+from pipeline.report.model import ParsedReport
+
+Item = tuple[str, bytes | Path, str | None, str | None]
+STARTUP_TIMEOUT_S = 120.0  # importing polars & co. on a loaded machine
+MAX_BUFFERED = 32          # finished reports held per worker while an earlier one is still parsing
+
+
+def parse_many(items: Iterable[Item], *, timeout_s: float = 60, memory_mb: int = 2048,
+               workers: int = 1) -> Iterator[ParsedReport]:
+    """Parse (source, data_or_path, filename, content_type) items; one ParsedReport each, in order."""
+    if workers < 1:
+        raise ValueError("workers must be at least 1")
+    pool = [_Worker(memory_mb) for _ in range(workers)]
+    pending = iter(enumerate(items))
+    done: dict[int, ParsedReport] = {}
+    next_to_yield = 0
+    exhausted = False
+    try:
+        while True:
+            for worker in pool:
+                if worker.task is None and not exhausted and len(done) < MAX_BUFFERED * workers:
+                    try:
+                        index, item = next(pending)
+                    except StopIteration:
+                        exhausted = True
+                        break
+                    worker.start(index, item, timeout_s)
+            busy = [w for w in pool if w.task is not None]
+            if not busy:
+                break
+            deadline = min(w.task.deadline for w in busy)
+            ready = wait([w.reader for w in busy], timeout=max(0.0, deadline - time.monotonic()))
+            now = time.monotonic()
+            for worker in busy:
+                report = worker.collect(ready, now, timeout_s, memory_mb)
+                if report is not None:
+                    done[worker.finished_index] = report
+            while next_to_yield in done:
+                yield done.pop(next_to_yield)
+                next_to_yield += 1
+    finally:
+        for worker in pool:
+            worker.stop()
+
+
+@dataclass
+class _Task:
+    index: int
+    source: str
+    deadline: float
+
+
+class _Worker:
+    """One worker process (a fresh interpreter running this module) and the document it is
+    parsing. A fresh interpreter, not a fork: forking a threaded parent (Dagster, polars'
+    thread pool) can leave locks held in the child, and a spawned process never re-imports
+    the caller's main module."""
+
+    def __init__(self, memory_mb: int) -> None:
+        self.memory_mb = memory_mb
+        self.task: _Task | None = None
+        self.finished_index = -1
+        self._spawn()
+
+    def _spawn(self) -> None:
+        parent_read, child_write = os.pipe()
+        child_read, parent_write = os.pipe()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "pipeline.extract.isolate", str(child_read), str(child_write), str(self.memory_mb)],
+            pass_fds=(child_read, child_write), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+        os.close(child_read)
+        os.close(child_write)
+        self.reader = Connection(parent_read, writable=False)
+        self.writer = Connection(parent_write, readable=False)
+        self.ready = False
+
+    def _await_ready(self) -> None:
+        """Wait for a new worker to finish importing, so its start-up never counts against a document."""
+        if self.ready:
+            return
+        self.ready = True
+        if self.reader.poll(STARTUP_TIMEOUT_S):
+            try:
+                self.reader.recv()
+            except (EOFError, OSError):
+                pass  # died while starting: the next collect() sees the closed pipe and reports it
+
+    def start(self, index: int, item: Item, timeout_s: float) -> None:
+        source, data, filename, content_type = item
+        payload = str(data) if isinstance(data, Path) else data
+        self._await_ready()
+        self.task = _Task(index, source, time.monotonic() + timeout_s)
+        try:
+            self.writer.send((source, payload, isinstance(data, Path), filename, content_type))
+        except OSError:
+            pass  # the worker is dead: its pipe reads EOF and collect() reports the crash
+
+    def collect(self, ready: list, now: float, timeout_s: float, memory_mb: int) -> ParsedReport | None:
+        """The finished report, or an error report when the worker overran or died; None if still working."""
+        task = self.task
+        if task is None:
+            return None
+        if self.reader in ready:
+            try:
+                report = self.reader.recv()
+            except (EOFError, OSError):
+                report = None
+            if isinstance(report, ParsedReport):
+                return self._finish(report)
+            code = self._replace()
+            how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+            return self._finish(_error(task.source, f"the parser process crashed ({how}), most likely by exceeding "
+                                                    f"the {memory_mb} MB memory limit or on a malformed file; "
+                                                    "parse it alone to see the error"))
+        if now >= task.deadline:
+            self._replace()
+            return self._finish(_error(task.source, f"parsing took longer than {timeout_s:g} s and was stopped: the "
+                                                    "document is huge or pathological; parse it alone with a larger "
+                                                    "time limit to check"))
+        return None
+
+    def _finish(self, report: ParsedReport) -> ParsedReport:
+        assert self.task is not None
+        self.finished_index = self.task.index
+        self.task = None
+        return report
+
+    def _replace(self) -> int | None:
+        """Kill the worker, start a fresh one, return the old one's exit code."""
+        self._close()
+        self._spawn()
+        return self.exit_code
+
+    def _close(self) -> None:
+        self.process.kill()
+        self.exit_code = self.process.wait()
+        self.reader.close()
+        self.writer.close()
+
+    def stop(self) -> None:
+        try:
+            self.writer.send(None)
+            self.process.wait(timeout=2)
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+        self._close()
+
+
+def _error(source: str, message: str) -> ParsedReport:
+    return ParsedReport(source=source, status="error", error=message)
+
+
+def _serve(read_fd: int, write_fd: int, memory_mb: int) -> None:
+    """Worker loop: limit this process's address space, then parse documents until told to stop."""
+    limit = memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    from pipeline.extract.parse import parse_document
+
+    reader, writer = Connection(read_fd, writable=False), Connection(write_fd, readable=False)
+    writer.send("ready")
+    while True:
+        try:
+            message = reader.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        source, payload, is_path, filename, content_type = message
+        try:
+            data = Path(payload).read_bytes() if is_path else payload
+            report = parse_document(data, source=source, filename=filename, content_type=content_type)
+            if report.status == "error" and "MemoryError" in (report.error or ""):
+                report.error = (f"the document needs more than the {memory_mb} MB memory limit to parse; "
+                                "parse it alone with a larger limit to check")
+        except MemoryError:
+            report = _error(source, f"the document needs more than the {memory_mb} MB memory limit to parse")
+        except OSError as exc:
+            report = _error(source, f"cannot read {payload}: {exc}")
+        except Exception as exc:  # parse_document should not raise; never let a worker die silently
+            report = _error(source, f"the parser failed ({type(exc).__name__}: {exc})")
+        try:
+            writer.send(report)
+        except MemoryError:
+            writer.send(_error(source, f"the parsed report exceeded the {memory_mb} MB memory limit"))
+
+
+if __name__ == "__main__":
+    _serve(int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]))

@@ -1,0 +1,187 @@
+"""The crawl over loopback portals: unit cases on a hand-built site, integration over the fixture portal."""
+import json
+from collections import Counter
+
+import pytest
+
+from pipeline.archive import Archive
+from pipeline.crawl.crawler import COLUMNS_FILE, HEALTH_FILE, run_crawl
+from pipeline.crawl.health import read_health_json
+from pipeline.crawl.settings import FetchSettings
+from pipeline.fixtures.http import LoopbackHTTPServer, Response
+from pipeline.registry.model import Portal, ReportColumn
+
+FAST = dict(min_delay_s=0.0, jitter_s=0.0, allow_loopback=True, backoff_base_s=0.02, backoff_max_s=0.1,
+            retries=2, max_retry_after_s=2, connect_timeout_s=2, read_timeout_s=5)
+
+REPORT = ("<html><head><meta charset='utf-8'><title>{title}</title></head><body><h1>{title}</h1>"
+          "<div id='zoom'><table><tr><td>收到和处理政府信息公开申请情况</td><td>{n}</td></tr></table></div></body></html>")
+
+
+class Site:
+    """A tiny static portal: path → (status, html); unknown paths answer 404."""
+
+    def __init__(self, pages):
+        self.pages = pages
+
+    def __call__(self, request):
+        status, text = self.pages.get(request.path, (404, "<html><body>not found</body></html>"))
+        return Response(status=status, body=text.encode("utf-8"))
+
+
+@pytest.fixture
+def serve():
+    server = LoopbackHTTPServer(log_requests=True)
+    server.start()
+
+    def add(host, pages):
+        port = server.listen(host, 0, Site(pages))
+        return f"http://{host}:{port}"
+
+    yield add
+    server.stop()
+
+
+def portal(portal_id, base, columns=(), platform=None, params=None):
+    host = base.split("//", 1)[1].split(":", 1)[0]
+    return Portal(portal_id=portal_id, division_code="330424", name=f"{portal_id}人民政府", home_urls=(f"{base}/",),
+                  platform=platform, report_columns=tuple(ReportColumn(f"{base}{c}") for c in columns),
+                  params=params or {}, extra_domains=(host,))
+
+
+def crawl(tmp_path, portals, run_id="night1"):
+    return run_crawl(portals, archive_root=tmp_path, settings=FetchSettings(**FAST), run_id=run_id)
+
+
+def test_discovers_the_column_lists_reports_and_dedups_one_report_under_two_urls(serve, tmp_path):
+    same = REPORT.format(title="通元镇2021年度政府信息公开工作年度报告", n=3)
+    base = serve("127.0.5.2", {
+        "/": (200, '<a href="/zwgk/">政务公开</a>'),
+        "/zwgk/": (200, '<a href="/zwgk/nb/">政府信息公开年报</a>'),
+        "/zwgk/nb/": (200, "<ul><li><a href='a1.html'>通元镇2021年度政府信息公开工作年度报告</a> 2022-01-10</li>"
+                           "<li><a href='copy/a1.html'>通元镇2021年度政府信息公开工作年度报告（转载）</a></li>"
+                           "<li><a href='n.html'>关于报送2021年度政府信息公开工作年度报告的通知</a></li></ul>"),
+        "/zwgk/nb/a1.html": (200, same),
+        "/zwgk/nb/copy/a1.html": (200, same),
+        "/zwgk/nb/n.html": (200, REPORT.format(title="通知", n=0)),
+    })
+    outcome = crawl(tmp_path, [portal("p1", base)])
+    assert [(h.outcome, h.documents_found) for h in outcome.health] == [("ok", 1)]
+    [document] = outcome.documents
+    assert document.url == f"{base}/zwgk/nb/a1.html" and document.title_year == 2021 and document.publisher == "通元镇"
+    assert document.listing_url == f"{base}/zwgk/nb/" and Archive(tmp_path).has(document.sha256)
+    state = json.loads((tmp_path / "state" / COLUMNS_FILE).read_text(encoding="utf-8"))
+    assert state["portals"]["p1"]["columns"] == [f"{base}/zwgk/nb/"]
+    assert read_health_json(tmp_path / "state" / HEALTH_FILE)[0].outcome == "ok"
+
+
+def test_a_portal_the_adapter_cannot_read_gets_parse_error_and_the_run_goes_on(serve, tmp_path):
+    good = serve("127.0.5.3", {"/nb/": (200, "<li><a href='r.html'>X镇2022年政府信息公开工作年度报告</a></li>"),
+                               "/nb/r.html": (200, REPORT.format(title="X镇2022年政府信息公开工作年度报告", n=1))})
+    broken = serve("127.0.5.4", {"/nb/": (200, "<li><a href='r.html'>Y镇2022年政府信息公开工作年度报告</a></li>")})
+    outcome = crawl(tmp_path, [
+        portal("bad", broken, ["/nb/"], platform="generic", params={"list_selector": "li >>> a[[["}),
+        portal("good", good, ["/nb/"]),
+    ])
+    assert {h.portal_id: h.outcome for h in outcome.health} == {"bad": "parse_error", "good": "ok"}
+    assert "list_selector" not in next(h.detail for h in outcome.health if h.portal_id == "good")
+
+
+def test_an_empty_column_and_no_other_column_is_no_reports(serve, tmp_path):
+    base = serve("127.0.5.5", {"/": (200, "<p>首页</p>"), "/nb/": (200, "<p>暂无信息</p>")})
+    outcome = crawl(tmp_path, [portal("empty", base, ["/nb/"])])
+    assert outcome.health[0].outcome == "no_reports"
+
+
+def test_nothing_listening_is_unreachable(tmp_path):
+    outcome = crawl(tmp_path, [portal("gone", "http://127.0.5.6:9", ["/nb/"])])
+    assert [h.outcome for h in outcome.health] == ["unreachable"] and outcome.documents == []
+
+
+def test_a_corrupt_column_state_file_is_ignored_not_fatal(serve, tmp_path):
+    base = serve("127.0.5.7", {"/nb/": (200, "<li><a href='r.html'>X镇2022年政府信息公开工作年度报告</a></li>"),
+                               "/nb/r.html": (200, REPORT.format(title="X镇2022年政府信息公开工作年度报告", n=1))})
+    (tmp_path / "state").mkdir()
+    (tmp_path / "state" / COLUMNS_FILE).write_text("{not json", encoding="utf-8")
+    outcome = crawl(tmp_path, [portal("p", base, ["/nb/"])])
+    assert outcome.health[0].outcome == "ok" and len(outcome.documents) == 1
+
+
+# --- integration: the fixture portal, three nights ----------------------------------------------
+
+@pytest.fixture(scope="module")
+def nights(tmp_path_factory):
+    from pipeline.fixtures.portal import FixtureServer
+
+    root = tmp_path_factory.mktemp("archive")
+    settings = FetchSettings(**{**FAST, "max_bytes": 2 * 1024 * 1024, "per_host_concurrency": 2})
+    with FixtureServer(slow_delay_s=0.1, huge_size_bytes=3 * 1024 * 1024, host_base="127.0.4.2") as server:
+        portals = server.portals()
+        result = {"expected": server.expected_outcomes(), "manifest": server.manifest(), "root": root}
+        result["night1"] = run_crawl(portals, archive_root=root, settings=settings, run_id="night1")
+        first_request = len(server.requests)
+        result["night2"] = run_crawl(portals, archive_root=root, settings=settings, run_id="night2")
+        hosts = {p.home_urls[0].split("//", 1)[1].rstrip("/"): p.portal_id for p in portals}
+        result["night2_requests"] = [(hosts[r.host], r) for r in server.requests[first_request:]]
+        result["changed"] = server.change_report("hanweb-haiyan")
+        result["night3"] = run_crawl(portals, archive_root=root, settings=settings, run_id="night3")
+    return result
+
+
+@pytest.mark.integration
+def test_every_served_report_is_archived_exactly_once(nights):
+    documents = nights["night1"].documents
+    by_sha = Counter(d.sha256 for d in documents)
+    served = {report.sha256 for report in nights["manifest"]}
+    assert set(by_sha) == served and max(by_sha.values()) == 1
+    archive = Archive(nights["root"])
+    assert all(archive.has(sha) for sha in served)
+    urls = {d.sha256: d.url for d in documents}
+    assert all(urls[r.sha256] == r.url for r in nights["manifest"] if not r.also_at)
+
+
+@pytest.mark.integration
+def test_split_articles_carry_their_later_pages(nights):
+    split = [r for r in nights["manifest"] if r.continuation_urls]
+    assert split
+    documents = {d.sha256: d for d in nights["night1"].documents}
+    for report in split:
+        assert len(documents[report.sha256].continuation_sha256) == len(report.continuation_urls)
+
+
+@pytest.mark.integration
+def test_fault_portals_end_with_the_right_outcomes_and_the_run_finishes(nights):
+    health = nights["night1"].health
+    assert sorted(h.portal_id for h in health) == sorted(nights["expected"])
+    assert {h.portal_id: h.outcome for h in health} == nights["expected"]
+    moved = next(h for h in health if h.outcome == "column_moved")
+    assert "→ http://" in moved.detail
+
+
+@pytest.mark.integration
+def test_second_night_makes_only_conditional_requests_and_downloads_no_bodies(nights):
+    night2 = nights["night2"]
+    assert night2.bytes_downloaded == 0
+    assert {d.sha256 for d in night2.documents} == {d.sha256 for d in nights["night1"].documents}
+    readable = {pid for pid, outcome in nights["expected"].items() if outcome in ("ok", "column_moved")}
+    refused_as_too_large = 2 * 1024 * 1024
+    requests = [
+        r for pid, r in nights["night2_requests"]
+        if pid in readable and r.path != "/robots.txt"
+        and r.status not in (301, 302, 303, 307, 308, 429, 500)   # redirect hops carry no body; faults retry
+        and r.bytes_sent <= refused_as_too_large                           # never archived, so never conditional
+    ]
+    assert requests and all(r.conditional and r.status == 304 for r in requests)
+    assert all(h.outcome == "ok" for h in night2.health if h.portal_id in readable)
+    assert all(h.documents_new == 0 for h in night2.health)
+
+
+@pytest.mark.integration
+def test_a_changed_report_is_refetched_the_next_night(nights):
+    changed = nights["changed"]
+    night3 = nights["night3"]
+    assert changed.sha256 in {d.sha256 for d in night3.documents}
+    assert changed.sha256 not in {d.sha256 for d in nights["night1"].documents}
+    haiyan = next(h for h in night3.health if h.portal_id == "hanweb-haiyan")
+    assert haiyan.documents_new == 1
+    assert night3.bytes_downloaded > 0

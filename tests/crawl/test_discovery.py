@@ -1,0 +1,139 @@
+import asyncio
+from datetime import date
+
+import pytest
+
+from pipeline.crawl.discovery import (
+    column_links, decode_page, discover_columns, find_attachments, page_meta, parse_date,
+    recognise_report_title, site_id_division,
+)
+
+REPORT_HTML = "<html><head><meta charset=\"{charset}\"><title>通元镇2021年度政府信息公开工作年度报告</title></head><body><p>表格</p></body></html>"
+
+
+@pytest.mark.parametrize("charset", ["gb2312", "GBK", "gb18030"])
+def test_gb_pages_decode_as_gb18030(charset):
+    body = REPORT_HTML.format(charset=charset).encode("gb18030")
+    assert "通元镇2021年度" in decode_page(body)
+
+
+def test_header_charset_wins_over_guessing():
+    body = "<p>政府信息公开</p>".encode("gbk")
+    assert decode_page(body, "text/html; charset=GBK") == "<p>政府信息公开</p>"
+
+
+def test_latin1_claim_on_utf8_bytes_is_not_trusted():
+    body = "<p>政府信息公开</p>".encode("utf-8")
+    assert decode_page(body, "text/html; charset=iso-8859-1") == "<p>政府信息公开</p>"
+
+
+def test_wrong_meta_charset_falls_back_to_what_decodes():
+    body = "<meta charset=\"utf-8\"><p>政府信息公开年报</p>".encode("gb18030")
+    assert "政府信息公开年报" in decode_page(body)
+
+
+def test_utf8_bom_is_dropped():
+    assert decode_page("\ufeff<p>年报</p>".encode("utf-8")) == "<p>年报</p>"
+
+
+@pytest.mark.parametrize("title, year, publisher", [
+    ("通元镇人民政府2019年政府信息公开工作年度报告", 2019, "通元镇人民政府"),
+    ("海盐县2022年度信息公开工作报告", 2022, "海盐县"),
+    ("XX局2020年信息公开年报", 2020, "XX局"),
+    ("2021年政府信息公开工作年度报告（通元镇）", 2021, "通元镇"),
+    ("2023年度政府信息公开工作年度报告", 2023, None),
+    ("澉浦镇二〇二〇年度政府信息公开工作报告", 2020, "澉浦镇"),
+    ("《汉阳区2022年政府信息公开工作年度报告》", 2022, "汉阳区"),
+    ("通元镇 2021 年度政府信息公开工作年度报告", 2021, "通元镇"),
+])
+def test_report_titles_give_year_and_publisher(title, year, publisher):
+    found = recognise_report_title(title)
+    assert found is not None and (found.year, found.publisher) == (year, publisher)
+
+
+@pytest.mark.parametrize("title", [
+    "关于做好2022年度政府信息公开工作年度报告编制发布工作的通知",
+    "关于报送2021年政府信息公开工作年度报告的通知",
+    "湖口县2021年政务公开工作要点",
+    "政府信息公开指南",
+    "",
+    None,
+])
+def test_non_reports_are_not_recognised(title):
+    assert recognise_report_title(title) is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("发布日期：2022-01-11", date(2022, 1, 11)),
+    ("2022/1/9", date(2022, 1, 9)),
+    ("2024年01月18日", date(2024, 1, 18)),
+    ("t20230119_2136694", date(2023, 1, 19)),
+    ("2022-13-45 then 2021-02-03", date(2021, 2, 3)),
+    ("no date", None),
+])
+def test_dates(text, expected):
+    assert parse_date(text) == expected
+
+
+def test_meta_tags_and_site_id_code():
+    html = ('<meta name="ArticleTitle" content="X镇2021年政府信息公开工作年度报告">'
+            '<meta name="PubDate" content="2022-01-11 10:00"><meta name="SiteIDCode" content="3304240001">')
+    meta = page_meta(html)
+    assert meta["articletitle"].startswith("X镇") and meta["pubdate"].startswith("2022-01-11")
+    assert site_id_division(meta["siteidcode"]) == "330424"
+    assert site_id_division("bad") is None
+
+
+def test_attachments_from_href_oldsrc_script_and_body_images_only():
+    html = """<html><body><img src="/logo.png">
+    <div id="zoom"><img src="./W020.jpg" alt="表"><a href="./P020.pdf">年报.pdf</a>
+    <a href="/module/download/downfile.jsp?classid=0&filename=abc.docx">下载</a>
+    <a href="./other.html">正文</a><span oldsrc="P021.wps"></span></div>
+    <script>var appLinkStr = '<a href="./P022.ofd">x</a>';</script></body></html>"""
+    body = '<div id="zoom"><img src="./W020.jpg" alt="表"></div>'
+    found = {a.url: a.name for a in find_attachments(html, "http://x.gov.cn/a/202201/t20220111_1.html", body_html=body)}
+    base = "http://x.gov.cn/a/202201/"
+    assert found == {
+        base + "P020.pdf": "年报.pdf",
+        "http://x.gov.cn/module/download/downfile.jsp?classid=0&filename=abc.docx": "下载",
+        base + "P021.wps": None,
+        base + "P022.ofd": None,
+        base + "W020.jpg": "表",
+    }
+
+
+HOME = """<html><body><a href="/xwzx/">新闻中心</a><a href="/zfxxgk/">政府信息公开</a>
+<a href="/zwgk/zfxxgknb/">政府信息公开年报</a><a href="/a/t1.html">X镇2021年政府信息公开工作年度报告</a></body></html>"""
+
+
+def test_column_links_rank_report_columns_over_disclosure_sections():
+    links = column_links(HOME, "http://x.gov.cn/")
+    assert [(l.url, l.score) for l in links] == [
+        ("http://x.gov.cn/zwgk/zfxxgknb/", 2), ("http://x.gov.cn/zfxxgk/", 1),
+    ]
+
+
+def site(pages):
+    async def fetch_text(url):
+        return pages.get(url)
+    return fetch_text
+
+
+def test_discovery_follows_disclosure_sections_two_levels():
+    pages = {
+        "http://x.gov.cn/": '<a href="/zwgk/">政务公开</a><a href="/news/">新闻</a>',
+        "http://x.gov.cn/zwgk/": '<a href="/zwgk/zfxxgk/">政府信息公开</a>',
+        "http://x.gov.cn/zwgk/zfxxgk/": '<a href="nb/">年度报告</a>',
+    }
+    found = asyncio.run(discover_columns("http://x.gov.cn/", site(pages)))
+    assert found == ["http://x.gov.cn/zwgk/zfxxgk/nb/"]
+
+
+def test_discovery_gives_nothing_when_no_column_and_survives_dead_links():
+    pages = {"http://x.gov.cn/": '<a href="/zwgk/">政务公开</a>'}
+    assert asyncio.run(discover_columns("http://x.gov.cn/", site(pages))) == []
+
+
+def test_a_script_label_naming_a_file_is_not_an_attachment():
+    html = '<script>var appLinkStr = "./P020.pdf"; var appDesc = "湖口县2023年政府信息公开工作年度报告.pdf";</script>'
+    assert [a.url for a in find_attachments(html, "http://x.gov.cn/nb/202401/t1.html")] == ["http://x.gov.cn/nb/202401/P020.pdf"]

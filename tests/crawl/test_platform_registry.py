@@ -1,0 +1,28 @@
+import pytest
+
+from pipeline.crawl.platforms import ADAPTERS, PlatformAdapter, adapter_for, detect_platform
+from pipeline.registry.validate import PLATFORMS
+
+
+def test_every_registry_platform_has_an_adapter():
+    assert set(ADAPTERS) == set(PLATFORMS)
+
+
+def test_unknown_or_unconfigured_platforms_fall_back_to_the_link_reader():
+    assert type(adapter_for(None)) is PlatformAdapter
+    assert type(adapter_for("generic", {})) is PlatformAdapter
+    assert adapter_for("generic", {"list_selector": "li a"}).name == "generic"
+    assert adapter_for("trs").name == "trs"
+
+
+@pytest.mark.parametrize("html, url, expected", [
+    ('<script type="text/xml"><datastore><recordset></recordset></datastore></script>', "http://x.gov.cn/col/col1/index.html", "hanweb"),
+    ("<p>x</p>", "http://x.gov.cn/art/2022/1/11/art_1229358718_4858173.html", "hanweb"),
+    ('<script>createPageHTML(5, 0, "index", "html");</script>', "http://x.gov.cn/zfxxgknb/", "trs"),
+    ('<div class="TRS_Editor"><p>正文</p></div>', "http://x.gov.cn/a/", "trs"),
+    ("<p>x</p>", "http://x.gov.cn/zfxxgknb/202301/t20230116_5911420.html", "trs"),
+    ("<script>window._CONFIG = {SID: '1', TREE: []};</script>", "http://x.gov.cn/gkmlpt/index", "gkmlpt"),
+    ('<a href="/news/1.html">新闻</a>', "http://x.gov.cn/", None),
+])
+def test_detect_platform_from_markers(html, url, expected):
+    assert detect_platform(html, url) == expected
