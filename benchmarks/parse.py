@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/parse.py [--documents 40] [--formats html,text,docx,pdf,pdf-unruled]
 
 Each format runs in a fresh process pinned to one CPU (POLARS_MAX_THREADS=1) so its peak RSS
-is its own. Documents are rendered by pipeline.fixtures.documents (5-page PDFs with the
+is its own; `*-isolated` rows go through pipeline.extract.isolate.parse_many (one worker
+process on the same CPU) to show what the process isolation costs. Documents are rendered by pipeline.fixtures.documents (5-page PDFs with the
 applications table broken across pages), parsed with parse_document, and compared with a
 bare pdfplumber `extract_tables` pass over the same PDFs. Targets: ≥ 100 reports/s/core for
 HTML and text, ≥ 10 reports/s/core for 5-page PDFs.
@@ -19,12 +20,13 @@ import subprocess
 import sys
 import time
 
-FORMATS = ("html", "text", "docx", "pdf", "pdf-unruled")
+FORMATS = ("html", "text", "docx", "pdf", "pdf-unruled", "html-isolated", "pdf-isolated")
 
 
 def render(fmt: str, count: int) -> list[bytes]:
     from pipeline.fixtures.documents import render_docx, render_html, render_pdf, render_text, sample_report
 
+    fmt = fmt.removesuffix("-isolated")
     documents = []
     for seed in range(count):
         meta, values = sample_report("2019" if seed % 2 else "2021", seed=seed)
@@ -45,20 +47,32 @@ def measure(fmt: str, count: int) -> dict:
 
     documents = render(fmt, count)
     baseline_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    parse_document(documents[0], source=f"warmup.{fmt}")
-    started = time.perf_counter()
-    statuses = [parse_document(data, source=f"doc.{fmt}").status for data in documents]
+    kind = fmt.removesuffix("-isolated").split("-")[0]
+    if fmt.endswith("-isolated"):
+        from pipeline.extract.isolate import parse_many
+
+        # one worker process (its start-up excluded by a warm-up document), reports piped back
+        items = [(f"doc.{kind}", data, f"doc.{kind}", None) for data in [documents[0], *documents]]
+        results = parse_many(items, workers=1)
+        next(results)
+        started = time.perf_counter()
+        statuses = [report.status for report in results]
+    else:
+        parse_document(documents[0], source=f"warmup.{kind}")
+        started = time.perf_counter()
+        statuses = [parse_document(data, source=f"doc.{kind}").status for data in documents]
     parse_s = time.perf_counter() - started
     started = time.perf_counter()
     for data in documents:
-        read_document(data, filename=f"doc.{fmt.split('-')[0]}")
+        read_document(data, filename=f"doc.{kind}")
     read_s = time.perf_counter() - started
     result = {"format": fmt, "documents": count, "ok": statuses.count("ok"),
               "reports_per_s": count / parse_s, "readers_per_s": count / read_s,
               "bytes_avg": sum(map(len, documents)) // count,
-              "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+              "peak_rss_mb": max(resource.getrusage(who).ru_maxrss  # a finished worker counts as a child
+                                 for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024,
               "rss_before_parsing_mb": baseline_rss / 1024}
-    if fmt.startswith("pdf"):
+    if kind == "pdf":
         import pdfplumber
 
         started = time.perf_counter()

@@ -12,14 +12,14 @@ import asyncio
 import json
 import os
 from collections.abc import Awaitable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from pipeline.archive import Archive, FetchLog
 from pipeline.crawl.discovery import (
-    Attachment, attachment_extension, decode_page, discover_columns, recognise_report_title,
+    Attachment, attachment_extension, decode_page, discover_columns, recognise_report_title, sub_column_links,
 )
 from pipeline.crawl.fetcher import Fetcher, FetchResult
 from pipeline.crawl.health import write_health_json
@@ -33,6 +33,8 @@ HEALTH_FILE = "health.json"
 MAX_LISTING_PAGES = 200          # per column: bounds a runaway pagination loop
 MAX_REPORT_ENTRIES = 2000        # per portal
 MAX_CONCURRENT_PORTALS = 256     # bounds open work (and memory) on a 3,000-portal night
+MAX_COLUMNS = 60                 # per portal, sub-columns included
+SUB_COLUMN_DEPTH = 2             # 年报 → 2021年 → 通元镇
 FAILURE_OUTCOMES = {
     "blocked": "blocked",
     "robots_disallowed": "robots_disallowed",
@@ -53,6 +55,7 @@ class RunTotals:
     not_modified: int = 0
     bytes_downloaded: int = 0
     seen_sha256: set[str] = field(default_factory=set)
+    earlier_sha256: frozenset[str] = frozenset()   # bodies earlier runs fetched (from the fetch log's validators)
 
 
 @dataclass
@@ -63,16 +66,17 @@ class PortalCrawl:
     totals: RunTotals
     pages_fetched: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)    # (outcome, url: error)
-    candidates: list[tuple[tuple[int, ...], DocumentRecord, bool]] = field(default_factory=list)
+    candidates: list[tuple[tuple[int, ...], DocumentRecord]] = field(default_factory=list)
     documents: list[DocumentRecord] = field(default_factory=list)
     new_documents: int = 0
     detected_platform: str | None = None
     seen_urls: set[str] = field(default_factory=set)
     parse_errors: list[str] = field(default_factory=list)
+    foreign_pages: list[str] = field(default_factory=list)   # SiteIDCode of another province: a copy, not ours
 
-    async def fetch(self, url: str, purpose: str, *, referrer: str | None = None,
-                    method: str = "GET", data: tuple[tuple[str, str], ...] = ()) -> FetchResult | None:
-        """Fetch through the shared fetcher; None (with the failure noted) unless a body came back."""
+    async def fetch_any(self, url: str, purpose: str, *, referrer: str | None = None,
+                        method: str = "GET", data: tuple[tuple[str, str], ...] = ()) -> FetchResult:
+        """Fetch through the shared fetcher, counting it and noting a failure for the health detail."""
         result = await self.fetcher.fetch(
             url, portal_id=self.portal.portal_id, purpose=purpose, referrer=referrer, method=method,
             data=dict(data) or None, politeness=self.portal.politeness, extra_domains=self.portal.extra_domains,
@@ -84,15 +88,20 @@ class PortalCrawl:
             self.totals.bytes_downloaded += result.size or 0
         if not result.ok:
             self.failures.append((result.outcome, f"{url}: {result.error or result.outcome}"))
-            return None
-        self.pages_fetched += 1
+        else:
+            self.pages_fetched += 1
         return result
 
-    async def fetch_page(self, url: str, purpose: str, **kwargs) -> tuple[Page, FetchResult] | None:
+    async def fetch(self, url: str, purpose: str, **kwargs) -> FetchResult | None:
+        """The fetch result when a body came back, else None."""
+        result = await self.fetch_any(url, purpose, **kwargs)
+        return result if result.ok else None
+
+    async def fetch_page(self, url: str, purpose: str, **kwargs) -> Page | None:
         result = await self.fetch(url, purpose, **kwargs)
         if result is None or result.body is None:
             return None
-        return Page(url=result.final_url, text=decode_page(result.body, result.content_type)), result
+        return Page(url=result.final_url, text=decode_page(result.body, result.content_type))
 
     def adapter_for_page(self, page: Page) -> PlatformAdapter:
         platform = self.portal.platform or self.detected_platform or detect_platform(page.text, page.url)
@@ -122,24 +131,30 @@ class PortalCrawl:
             size_bytes=result.size or 0,
             fetched_at=datetime.now(timezone.utc),
             continuation_sha256=tuple(part.sha256 for part in continuations if part.sha256),
-        ), not result.not_modified))
+        )))
 
     def settle_documents(self) -> None:
         """Keep each body once per run, under the URL listed first (fetches finish in any order)."""
-        for _, record, fresh in sorted(self.candidates, key=lambda candidate: candidate[0]):
+        for _, record in sorted(self.candidates, key=lambda candidate: candidate[0]):
             if record.sha256 in self.totals.seen_sha256:
                 continue
             self.totals.seen_sha256.add(record.sha256)
             self.documents.append(record)
-            self.new_documents += fresh
+            self.new_documents += record.sha256 not in self.totals.earlier_sha256
         self.candidates.clear()
 
 
 @dataclass
 class ColumnReading:
+    column: ReportColumn        # as read: the registry's URL, or the same page over the other scheme
     answered: bool = False      # the first page came back
-    entries: int = 0            # listing entries seen (any link, report or not)
     reports: int = 0            # entries recognised as reports
+    sub_columns: list[str] = field(default_factory=list)   # per-publisher / per-year columns it links
+
+    @property
+    def works(self) -> bool:
+        """Lists reports or leads to sub-columns; a 200 page of navigation only (a soft 404) does not."""
+        return self.answered and (self.reports > 0 or bool(self.sub_columns))
 
 
 async def gather_all(crawl: PortalCrawl, tasks: Sequence[Awaitable[object]]) -> list[object]:
@@ -156,60 +171,75 @@ async def read_column(crawl: PortalCrawl, column: ReportColumn, column_index: in
 
     Listing pages are read in order; the reports each lists are fetched while paging goes on.
     """
-    reading = ColumnReading()
+    reading = ColumnReading(column)
     queue: list[PageRequest] = [PageRequest(column.url)]
     visited: set[PageRequest] = set()
     adapter: PlatformAdapter | None = None
     first_page: tuple[Page, FetchResult] | None = None
     report_fetches: list[Awaitable[object]] = []
-    while queue and len(visited) < MAX_LISTING_PAGES:
-        request = queue.pop(0)
-        if request in visited:
-            continue
-        visited.add(request)
-        page_index = len(visited)
-        fetched = await crawl.fetch_page(
-            request.url, "column" if first_page is None else "listing",
-            referrer=column.url if first_page else None, method=request.method, data=request.data,
-        )
-        if fetched is None:
-            if first_page is None:
-                return reading
-            continue
-        page = fetched[0]
-        fragment = urlsplit(request.url).fragment
-        if fragment and "#" not in page.url:
-            page = Page(url=f"{page.url}#{fragment}", text=page.text)   # gkmlpt keeps its category there
-        if first_page is None:
-            first_page, reading.answered = fetched, True
-            adapter = crawl.adapter_for_page(page)
-        assert adapter is not None
-        try:
-            listing = adapter.parse_listing(page)
-        except Exception as exc:  # a page the adapter cannot read must not end the portal
-            crawl.parse_errors.append(f"{page.url}: {type(exc).__name__}: {exc}")
-            continue
-        reading.entries += len(listing.entries) + len(listing.next_pages)
-        queue.extend(listing.next_pages)
-        for entry_index, entry in enumerate(listing.entries):
-            recognised = recognise_report_title(entry.title)
-            if not (recognised or entry.report_year) or entry.url in crawl.seen_urls:
+    try:
+        while queue and len(visited) < MAX_LISTING_PAGES:
+            request = queue.pop(0)
+            if request in visited:
                 continue
-            if len(crawl.seen_urls) >= MAX_REPORT_ENTRIES:
-                break
-            crawl.seen_urls.add(entry.url)
-            reading.reports += 1
-            order = (column_index, page_index, entry_index)
-            report_fetches.append(asyncio.ensure_future(read_report_entry(
-                crawl, adapter, column, order, entry.url, entry.title, entry.publisher, page.url)))
-    await gather_all(crawl, report_fetches)
+            visited.add(request)
+            page_index = len(visited)
+            result = await crawl.fetch_any(
+                request.url, "column" if first_page is None else "listing",
+                referrer=column.url if first_page else None, method=request.method, data=request.data,
+            )
+            if not result.ok or result.body is None:
+                if first_page is None:
+                    other = other_scheme(request.url)
+                    if result.outcome != "unreachable" or other in {r.url for r in visited}:
+                        return reading
+                    column = reading.column = replace(column, url=other)
+                    queue.insert(0, PageRequest(other))   # some portals serve only http, others only https
+                continue
+            page = Page(url=result.final_url, text=decode_page(result.body, result.content_type))
+            fragment = urlsplit(request.url).fragment
+            if fragment and "#" not in page.url:
+                page = Page(url=f"{page.url}#{fragment}", text=page.text)   # gkmlpt keeps its category there
+            if first_page is None:
+                first_page, reading.answered = (page, without_body(result)), True
+                adapter = crawl.adapter_for_page(page)
+                reading.sub_columns = sub_column_links(page.text, page.url)
+            assert adapter is not None
+            try:
+                listing = adapter.parse_listing(page)
+            except Exception as exc:  # a page the adapter cannot read must not end the portal
+                crawl.parse_errors.append(f"{page.url}: {type(exc).__name__}: {exc}")
+                continue
+            queue.extend(listing.next_pages)
+            for entry_index, entry in enumerate(listing.entries):
+                recognised = recognise_report_title(entry.title)
+                if not (recognised or entry.report_year) or entry.url in crawl.seen_urls:
+                    continue
+                if len(crawl.seen_urls) >= MAX_REPORT_ENTRIES:
+                    break
+                crawl.seen_urls.add(entry.url)
+                reading.reports += 1
+                order = (column_index, page_index, entry_index)
+                report_fetches.append(asyncio.ensure_future(read_report_entry(
+                    crawl, adapter, column, order, entry.url, entry.title, entry.publisher, page.url)))
+    finally:  # never leave a report fetch running past its portal's crawl
+        await gather_all(crawl, report_fetches)
     if reading.reports == 0 and first_page is not None and adapter is not None:
         page, result = first_page
         reading.reports += await read_report_page(
             crawl, adapter, column, (column_index, 0, 0), page, None, None, result=result, must_be_titled=True,
         )
-        reading.entries += reading.reports
     return reading
+
+
+def without_body(result: FetchResult) -> FetchResult:
+    """The fetch's metadata only: the bytes are in the archive, and a portal's crawl should not hold them."""
+    return replace(result, body=None)
+
+
+def other_scheme(url: str) -> str:
+    parts = urlsplit(url)
+    return parts._replace(scheme="https" if parts.scheme == "http" else "http").geturl()
 
 
 async def read_report_entry(crawl: PortalCrawl, adapter: PlatformAdapter, column: ReportColumn, order: tuple[int, ...],
@@ -225,7 +255,8 @@ async def read_report_entry(crawl: PortalCrawl, adapter: PlatformAdapter, column
     if result is None or result.body is None:
         return
     page = Page(url=result.final_url, text=decode_page(result.body, result.content_type))
-    await read_report_page(crawl, adapter, column, order, page, title, publisher, result=result, listing_url=listing_url)
+    await read_report_page(crawl, adapter, column, order, page, title, publisher, result=without_body(result),
+                           listing_url=listing_url)
 
 
 async def read_report_page(crawl: PortalCrawl, adapter: PlatformAdapter, column: ReportColumn, order: tuple[int, ...],
@@ -244,17 +275,24 @@ async def read_report_page(crawl: PortalCrawl, adapter: PlatformAdapter, column:
         return 0
     if must_be_titled and not recognise_report_title(article.title):
         return 0
+    site_code = article.site_division_code
+    if site_code and not site_code.startswith(crawl.portal.division_code[:2]):
+        crawl.foreign_pages.append(f"{page.url} (SiteIDCode {site_code})")
+        return 0
     title = title or article.title
     continuation_urls = [url for url in article.continuation_pages if url not in crawl.seen_urls]
     crawl.seen_urls.update(continuation_urls)
     fetched = await asyncio.gather(*(crawl.fetch(url, "article", referrer=page.url) for url in continuation_urls))
-    continuations = [extra for extra in fetched if extra is not None and extra.body is not None]
+    continuations: list[FetchResult] = []
     attachments = list(article.attachments)
     has_tables = article.has_tables
-    for extra in continuations:
+    for extra in fetched:
+        if extra is None or extra.body is None:
+            continue
         part = adapter.parse_article(Page(extra.final_url, decode_page(extra.body, extra.content_type)))
         attachments.extend(part.attachments)
         has_tables = has_tables or part.has_tables
+        continuations.append(without_body(extra))
     if has_tables or not attachments:
         crawl.add_document(order + (0,), result, column=column, title=title, publisher=publisher,
                            listing_url=listing_url, filename=None, continuations=continuations)
@@ -273,20 +311,24 @@ async def read_report_page(crawl: PortalCrawl, adapter: PlatformAdapter, column:
 async def find_columns(crawl: PortalCrawl) -> tuple[list[ReportColumn], str | None]:
     """Report columns discovered from the first home page that answers, and that home page."""
     async def fetch_text(url: str) -> str | None:
-        fetched = await crawl.fetch_page(url, "home" if url in crawl.portal.home_urls else "column")
-        if fetched is None:
+        page = await crawl.fetch_page(url, "home" if url in crawl.portal.home_urls else "column")
+        if page is None:
             return None
-        page = fetched[0]
         if not crawl.portal.platform and crawl.detected_platform is None:
             crawl.detected_platform = detect_platform(page.text, page.url)
         return page.text
 
     for home_url in crawl.portal.home_urls:
         failures_before = len(crawl.failures)
-        urls = await discover_columns(home_url, fetch_text)
+        urls = await discover_columns(home_url, fetch_text, is_column=is_catalogue_page)
         if urls or len(crawl.failures) == failures_before:
             return [ReportColumn(url=url) for url in urls], home_url
     return [], None
+
+
+def is_catalogue_page(text: str, url: str) -> bool:
+    """A disclosure page that is a JavaScript catalogue (gkmlpt): its adapter finds the report category."""
+    return detect_platform(text, url) == "gkmlpt"
 
 
 def failure_outcome(crawl: PortalCrawl) -> tuple[str, str]:
@@ -298,38 +340,56 @@ def failure_outcome(crawl: PortalCrawl) -> tuple[str, str]:
     return "unreachable", "no page answered"
 
 
+async def read_sub_columns(crawl: PortalCrawl, readings: list[ColumnReading], known: set[str]) -> list[ColumnReading]:
+    """Read the per-publisher and per-year sub-columns the columns link to, two levels down."""
+    found: list[ColumnReading] = []
+    level = readings
+    for _ in range(SUB_COLUMN_DEPTH):
+        urls = [url for reading in level for url in reading.sub_columns if url not in known]
+        urls = list(dict.fromkeys(urls))[: max(0, MAX_COLUMNS - len(known))]
+        known.update(urls)
+        start = len(known) - len(urls)
+        level = list(await asyncio.gather(*(
+            read_column(crawl, ReportColumn(url=url), start + index) for index, url in enumerate(urls))))
+        found += level
+    return found
+
+
 async def crawl_portal(crawl: PortalCrawl, recorded: Sequence[ReportColumn]) -> tuple[str, str, list[ReportColumn]]:
     """(outcome, detail, columns to remember) for one portal; documents accumulate on `crawl`.
 
     Recorded columns are re-read first; any that no longer answer or list nothing send the crawl
     back to the home page, and a column found there that was not recorded is drift (`column_moved`).
+    Sub-columns the columns link to (one per town or year) are read too and remembered.
     """
-    read = await asyncio.gather(*(read_column(crawl, column, index) for index, column in enumerate(recorded)))
-    readings = list(zip(recorded, read))
-    working = [column for column, reading in readings if reading.answered and reading.entries]
-    broken = [column for column, reading in readings if not (reading.answered and reading.entries)]
-    reports = sum(reading.reports for _, reading in readings)
-    if recorded and not broken:
-        return ("ok" if reports else "no_reports"), f"{reports} report entries in {len(working)} column(s)", working
-    discovered, home = await find_columns(crawl)
-    known = {column.url for column in recorded}
-    new_columns = [column for column in discovered if column.url not in known]
-    new_readings = await asyncio.gather(*(
-        read_column(crawl, column, len(recorded) + index) for index, column in enumerate(new_columns)))
-    reports += sum(reading.reports for reading in new_readings)
-    found = f"{reports} report entries"
+    readings = list(await asyncio.gather(*(read_column(crawl, column, index) for index, column in enumerate(recorded))))
+    broken = [reading.column for reading in readings if not reading.works]
+    home = None
+    new_columns: list[ReportColumn] = []
+    if not recorded or broken:
+        discovered, home = await find_columns(crawl)
+        known = {column.url for column in recorded}
+        new_columns = [column for column in discovered if column.url not in known]
+        readings += await asyncio.gather(*(
+            read_column(crawl, column, len(recorded) + index) for index, column in enumerate(new_columns)))
+    known_urls = {reading.column.url for reading in readings} | {column.url for column in recorded}
+    readings += await read_sub_columns(crawl, readings, known_urls)
+    reports = sum(reading.reports for reading in readings)
+    working = [reading.column for reading in readings if reading.works]
+    found = f"{reports} report entries in {len(working)} column(s)"
     if recorded and new_columns:
         moved = ", ".join(column.url for column in broken)
-        return "column_moved", f"column moved: {moved} → {', '.join(c.url for c in new_columns)}; {found}", working + new_columns
-    if new_columns:
-        return ("ok" if reports else "no_reports"), f"{found} in {len(new_columns)} column(s) found from {home}", new_columns
-    if not any(reading.answered for _, reading in readings) and (recorded or home is None):
-        outcome, detail = failure_outcome(crawl)
-        return outcome, detail, list(recorded)
-    stale = f"; not answering or empty: {', '.join(c.url for c in broken)}" if broken else ""
+        return "column_moved", f"column moved: {moved} → {', '.join(c.url for c in new_columns)}; {found}", working
     if not recorded:
-        return "no_reports", f"no annual-report column found from {home}", []
-    return ("ok" if reports else "no_reports"), f"{found} in {len(working)} column(s){stale}", list(recorded)
+        if not new_columns:
+            if home is None:
+                return (*failure_outcome(crawl), [])
+            return "no_reports", f"no annual-report column found from {home}", []
+        return ("ok" if reports else "no_reports"), f"{found}, found from {home}", working
+    if not any(reading.answered for reading in readings):
+        return (*failure_outcome(crawl), [reading.column for reading in readings])
+    stale = f"; not answering or empty: {', '.join(c.url for c in broken)}" if broken else ""
+    return ("ok" if reports else "no_reports"), f"{found}{stale}", working + broken
 
 
 def load_column_state(state_dir: Path) -> dict[str, dict]:
@@ -350,18 +410,30 @@ def save_column_state(state_dir: Path, state: dict[str, dict]) -> None:
 
 
 def recorded_columns(portal: Portal, state: dict[str, dict]) -> list[ReportColumn]:
-    """Last night's columns, keeping the registry's publisher details for URLs it names."""
+    """Last night's columns, keeping the registry's publisher details for URLs it names.
+
+    When an editor has changed the portal's columns in the registry since, the registry wins.
+    """
     by_url = {column.url: column for column in portal.report_columns}
-    remembered = state.get(portal.portal_id, {}).get("columns") or []
-    urls = remembered or [column.url for column in portal.report_columns]
-    return [by_url.get(url, ReportColumn(url=url)) for url in urls]
+    remembered = state.get(portal.portal_id, {})
+    registry_urls = [column.url for column in portal.report_columns]
+    if not remembered.get("columns") or (registry_urls and remembered.get("registry_columns") != registry_urls):
+        return list(portal.report_columns)
+    return [by_url.get(url, ReportColumn(url=url)) for url in remembered["columns"]]
 
 
 async def crawl_portals(portals: Sequence[Portal], fetcher: Fetcher, *, run_id: str, state_dir) -> CrawlOutcome:
-    """Crawl every portal concurrently; each gets exactly one health outcome."""
+    """Crawl every portal concurrently; each gets exactly one health outcome.
+
+    A health row's `documents_new` counts documents whose bytes no earlier run fetched (per the
+    fetch log's validators), so a changed report counts and a report served again does not.
+    """
     state_dir = Path(state_dir)
     state = load_column_state(state_dir)
-    totals = RunTotals()
+    totals = RunTotals(earlier_sha256=frozenset(v.sha256 for v in fetcher.validators.values() if v.sha256))
+    unique: dict[str, Portal] = {}
+    for portal in portals:
+        unique.setdefault(portal.portal_id, portal)   # one crawl and one health outcome per portal id
     documents: list[DocumentRecord] = []
     health: dict[str, PortalHealth] = {}
     gate = asyncio.Semaphore(MAX_CONCURRENT_PORTALS)
@@ -377,6 +449,8 @@ async def crawl_portals(portals: Sequence[Portal], fetcher: Fetcher, *, run_id: 
             crawl.settle_documents()
             if crawl.parse_errors and outcome in ("ok", "no_reports") and not crawl.documents:
                 outcome, detail = "parse_error", "; ".join(crawl.parse_errors[:3])
+            if crawl.foreign_pages:
+                detail += f"; skipped {len(crawl.foreign_pages)} page(s) of another province's site: {crawl.foreign_pages[0]}"
             documents.extend(crawl.documents)
             health[portal.portal_id] = PortalHealth(
                 portal_id=portal.portal_id, division_code=portal.division_code, outcome=outcome, detail=detail,
@@ -386,15 +460,16 @@ async def crawl_portals(portals: Sequence[Portal], fetcher: Fetcher, *, run_id: 
             if columns:
                 state[portal.portal_id] = {
                     "columns": [column.url for column in columns],
+                    "registry_columns": [column.url for column in portal.report_columns],
                     "platform": portal.platform or crawl.detected_platform,
                     "run_id": run_id,
                 }
 
-    await asyncio.gather(*(one(portal) for portal in portals))
+    await asyncio.gather(*(one(portal) for portal in unique.values()))
     save_column_state(state_dir, state)
     return CrawlOutcome(
         documents=documents,
-        health=[health[portal.portal_id] for portal in portals if portal.portal_id in health],
+        health=[health[portal_id] for portal_id in unique],
         requests=totals.requests,
         not_modified=totals.not_modified,
         bytes_downloaded=totals.bytes_downloaded,

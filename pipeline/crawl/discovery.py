@@ -16,7 +16,7 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 ATTACHMENT_EXTENSIONS = ("pdf", "doc", "docx", "wps", "xls", "xlsx", "et", "rtf", "ofd", "zip", "rar")
 IMAGE_EXTENSIONS = ("jpg", "jpeg", "png", "gif", "bmp", "tif", "tiff")
-GB_ALIASES = {"gb2312", "gbk", "gb_2312", "gb_2312-80", "x-gbk", "cp936", "euc-cn", "gb18030", "hz-gb-2312"}
+GB_ALIASES = {"gb2312", "gbk", "gb_2312", "gb_2312-80", "x-gbk", "cp936", "euc-cn", "gb18030"}
 UNTRUSTED_DECLARATIONS = {"iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii", "windows-1252"}
 
 REPORT_TITLE = re.compile(
@@ -186,6 +186,8 @@ def find_attachments(html: str, base_url: str, *, body_html: str | None = None) 
     tree = HTMLParser(html)
     for node in tree.css("a[href]"):
         add(node.attributes.get("href") or "", node.attributes.get("title") or node.text(), images=False)
+    for node in tree.css("[oldsrc]"):   # TRS keeps the real file here when href is javascript:
+        add(node.attributes.get("oldsrc") or "", node.text() if node.tag == "a" else None, images=False)
     for match in OLDSRC.finditer(html):
         add(match.group(1), None, images=False)
     for script in tree.css("script"):
@@ -212,9 +214,9 @@ def column_links(html: str, base_url: str) -> list[ColumnLink]:
         text = clean_text(node.attributes.get("title") or node.text())
         if recognise_report_title(text):
             continue
-        if REPORT_COLUMN_TEXT.search(text) or (REPORT_COLUMN_URL.search(url) and DISCLOSURE_TEXT.search(text + "年报")):
+        if REPORT_COLUMN_TEXT.search(text) or (REPORT_COLUMN_URL.search(url) and DISCLOSURE_TEXT.search(text)):
             score = 2
-        elif DISCLOSURE_TEXT.search(text) or DISCLOSURE_URL.search(urlsplit(url).path) and "公开" in text:
+        elif DISCLOSURE_TEXT.search(text) or (DISCLOSURE_URL.search(urlsplit(url).path) and "公开" in text):
             score = 1
         else:
             continue
@@ -223,13 +225,49 @@ def column_links(html: str, base_url: str) -> list[ColumnLink]:
     return sorted(best.values(), key=lambda link: -link.score)
 
 
+SUB_COLUMN_TEXT = re.compile(
+    r"^(?:.{1,15}(?:镇|乡|街道|办事处|苏木|人民政府|政府|管委会|局|委员会|委|办公室|办)"
+    r"|(?:19|20)\d{2}\s*年?度?(?:年报|年度报告)?|.{0,12}(?:年报|年度报告))$"
+)
+SUB_COLUMN_URL = re.compile(r"/col/col\d+/(?:index\.html?)?$|/(?:index|list)(?:_\d+)?\.s?html?$|/$")
+ARTICLE_URL = re.compile(r"/t\d{8}_\d+|/art_\d+_\d+|/content_\d+|/post_\d+|/\d{6}/")
+
+
+def sub_column_links(html: str, column_url: str) -> list[str]:
+    """Links on a column page to its per-publisher or per-year sub-columns (通元镇, 2021年 …).
+
+    A sub-column is named like a publisher or a year and points at a column-shaped URL: a Hanweb
+    `/col/col{id}/`, or a folder below the column's own folder.
+    """
+    column = urlsplit(column_url)
+    folder = column.path.rsplit("/", 1)[0] + "/"
+    found: list[str] = []
+    for node in HTMLParser(html).css("a[href]"):
+        href = (node.attributes.get("href") or "").strip()
+        if not href or href.startswith(("javascript:", "mailto:", "#")):
+            continue
+        url = urljoin(column_url, href).split("#", 1)[0]
+        parts = urlsplit(url)
+        text = clean_text(node.attributes.get("title") or node.text())
+        if (parts.netloc != column.netloc or parts.path == column.path or url in found
+                or not SUB_COLUMN_TEXT.match(text) or recognise_report_title(text)
+                or not SUB_COLUMN_URL.search(parts.path) or ARTICLE_URL.search(parts.path)):
+            continue
+        if "/col/col" in parts.path or (parts.path.startswith(folder) and parts.path != folder):
+            found.append(url)
+    return found
+
+
 FetchText = Callable[[str], Awaitable[str | None]]
 
 
-async def discover_columns(home_url: str, fetch_text: FetchText, *, max_depth: int = 2, max_sections: int = 4) -> list[str]:
+async def discover_columns(home_url: str, fetch_text: FetchText, *, max_depth: int = 2, max_sections: int = 4,
+                           is_column: Callable[[str, str], bool] | None = None) -> list[str]:
     """Annual-report column URLs reachable from a home page, following 政府信息公开 → 年报 up to `max_depth` levels.
 
-    `fetch_text(url)` returns a page's decoded text or None when it cannot be fetched.
+    `fetch_text(url)` returns a page's decoded text or None when it cannot be fetched;
+    `is_column(text, url)` says a disclosure page is itself a column (a JavaScript catalogue such
+    as gkmlpt, whose report category is chosen by the platform adapter).
     """
     frontier = [home_url]
     visited: set[str] = set()
@@ -242,6 +280,9 @@ async def discover_columns(home_url: str, fetch_text: FetchText, *, max_depth: i
             visited.add(url)
             text = await fetch_text(url)
             if text is None:
+                continue
+            if url != home_url and is_column is not None and is_column(text, url) and url not in found:
+                found.append(url)
                 continue
             for link in column_links(text, url):
                 if link.score == 2 and link.url not in found and link.url not in visited:

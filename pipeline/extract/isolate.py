@@ -84,9 +84,11 @@ class _Worker:
         self.memory_mb = memory_mb
         self.task: _Task | None = None
         self.finished_index = -1
+        self.process: subprocess.Popen | None = None
         self._spawn()
 
     def _spawn(self) -> None:
+        """Start the worker; it says "ready" once it has imported the parser."""
         parent_read, child_write = os.pipe()
         child_read, parent_write = os.pipe()
         self.process = subprocess.Popen(
@@ -112,6 +114,8 @@ class _Worker:
     def start(self, index: int, item: Item, timeout_s: float) -> None:
         source, data, filename, content_type = item
         payload = str(data) if isinstance(data, Path) else data
+        if self.process is None:
+            self._spawn()
         self._await_ready()
         self.task = _Task(index, source, time.monotonic() + timeout_s)
         try:
@@ -131,6 +135,9 @@ class _Worker:
                 report = None
             if isinstance(report, ParsedReport):
                 return self._finish(report)
+            if isinstance(report, str):  # the worker's last word before it stops
+                self._replace()
+                return self._finish(_error(task.source, report))
             code = self._replace()
             how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
             return self._finish(_error(task.source, f"the parser process crashed ({how}), most likely by exceeding "
@@ -150,23 +157,26 @@ class _Worker:
         return report
 
     def _replace(self) -> int | None:
-        """Kill the worker, start a fresh one, return the old one's exit code."""
-        self._close()
-        self._spawn()
-        return self.exit_code
+        """Kill the worker and return its exit code; a fresh one starts with the next document."""
+        return self._close()
 
-    def _close(self) -> None:
+    def _close(self) -> int | None:
+        if self.process is None:
+            return None
         self.process.kill()
-        self.exit_code = self.process.wait()
+        code = self.process.wait()
         self.reader.close()
         self.writer.close()
+        self.process = None
+        return code
 
     def stop(self) -> None:
-        try:
-            self.writer.send(None)
-            self.process.wait(timeout=2)
-        except (OSError, subprocess.TimeoutExpired):
-            pass
+        if self.process is not None:
+            try:
+                self.writer.send(None)
+                self.process.wait(timeout=2)
+            except (OSError, subprocess.TimeoutExpired):
+                pass
         self._close()
 
 
@@ -186,6 +196,10 @@ def _serve(read_fd: int, write_fd: int, memory_mb: int) -> None:
         try:
             message = reader.recv()
         except (EOFError, OSError):
+            return
+        except MemoryError:  # the document itself does not fit; the pipe is mid-message, so stop
+            writer.send(f"the document does not fit in the {memory_mb} MB memory limit; "
+                        "parse it alone with a larger limit")
             return
         if message is None:
             return

@@ -20,6 +20,8 @@ from pipeline.report.model import CELL_SCHEMA, ParsedReport
 
 def parse_document(data: bytes, *, source: str, filename: str | None = None,
                    content_type: str | None = None) -> ParsedReport:
+    """Parse one document; never raises. `source` names it in the output, `filename` and
+    `content_type` help tell its format when the bytes alone do not."""
     report = ParsedReport(source=source, sha256=hashlib.sha256(data).hexdigest())
     try:
         report.format, blocks = read_document(data, filename=filename or source, content_type=content_type)

@@ -27,6 +27,9 @@ DEMO_QUERIES = (
 # (per-host limit 1, delays, retries with backoff) but with short waits so it finishes quickly.
 DEMO_FETCH = {"min_delay_s": 0.02, "jitter_s": 0.01, "retries": 2, "backoff_base_s": 0.05}
 DEMO_HUGE_FILE_LIMIT = 2 * 1024 * 1024
+# A fixed port (each portal has its own 127.0.0.x address) keeps report URLs, and so report ids,
+# the same from one demo to the next.
+DEMO_PORT = 18480
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,7 @@ def run_demo(layout: DemoLayout, *, progress: bool = True) -> NightResult:
     shutil.rmtree(layout.directory, ignore_errors=True)
     layout.warehouse.unlink(missing_ok=True)
     layout.directory.mkdir(parents=True)
-    with FixtureServer(huge_size_bytes=2 * DEMO_HUGE_FILE_LIMIT) as server:
+    with FixtureServer(huge_size_bytes=2 * DEMO_HUGE_FILE_LIMIT, port=DEMO_PORT) as server:
         write_registry(
             (portal_entry(portal) for portal in server.portals()),
             layout.registry_path,

@@ -35,6 +35,15 @@ from pipeline.warehouse.publish import prepare_working, publish, working_connect
 
 log = logging.getLogger("gongkai")
 
+# DocumentRecord as a frame: what the warehouse keeps of it plus what parsing needs.
+CRAWL_DOCUMENT_SCHEMA: dict[str, pl.DataType] = {
+    **DOCUMENT_SCHEMA,
+    "division_code": pl.Utf8,
+    "publisher_level": pl.Utf8,
+    "filename": pl.Utf8,
+    "continuation_sha256": pl.List(pl.Utf8),
+}
+
 
 @dataclass(frozen=True)
 class NightConfig:
@@ -90,9 +99,7 @@ def crawl(config: NightConfig, portals: list[Portal], run_id: str) -> CrawlSumma
     """Crawl every portal into the archive; record the documents found and each portal's health."""
     log.info("crawl: %d portals", len(portals))
     outcome = run_crawl(portals, archive_root=config.paths.archive_root, settings=config.fetch, run_id=run_id)
-    documents = pl.DataFrame([dataclasses.asdict(d) for d in outcome.documents], schema=DOCUMENT_SCHEMA | {
-        "division_code": pl.Utf8, "publisher_level": pl.Utf8, "filename": pl.Utf8,
-    }) if outcome.documents else _empty_documents()
+    documents = pl.DataFrame([dataclasses.asdict(d) for d in outcome.documents], schema=CRAWL_DOCUMENT_SCHEMA)
     health = pl.DataFrame([dataclasses.asdict(h) for h in outcome.health], schema=HEALTH_SCHEMA)
     _write_frame_atomically(documents, _stage_file(config, "crawl/documents.parquet"))
     _write_frame_atomically(health, _stage_file(config, "crawl/health.parquet"))
@@ -104,16 +111,14 @@ def crawl(config: NightConfig, portals: list[Portal], run_id: str) -> CrawlSumma
     return summary
 
 
-def _empty_documents() -> pl.DataFrame:
-    return pl.DataFrame(schema=DOCUMENT_SCHEMA | {"division_code": pl.Utf8, "publisher_level": pl.Utf8, "filename": pl.Utf8})
-
-
 def read_documents(config: NightConfig) -> list[DocumentRecord]:
     path = _stage_file(config, "crawl/documents.parquet")
     if not path.exists():
         raise FileNotFoundError(f"no crawl output at {path}: run the crawl stage first")
-    names = {f.name for f in dataclasses.fields(DocumentRecord)}
-    return [DocumentRecord(**{k: v for k, v in row.items() if k in names}) for row in pl.read_parquet(path).iter_rows(named=True)]
+    return [
+        DocumentRecord(**{**row, "continuation_sha256": tuple(row["continuation_sha256"] or ())})
+        for row in pl.read_parquet(path).select(list(CRAWL_DOCUMENT_SCHEMA)).iter_rows(named=True)
+    ]
 
 
 def read_health(config: NightConfig) -> pl.DataFrame:
@@ -165,21 +170,21 @@ def parse(config: NightConfig) -> ParseSummary:
     version = parser_version()
     cache_dir = config.paths.parse_cache_dir / version
     archive = Archive(config.paths.archive_root)
-    records = [r for r in read_documents(config) if archive.has(r.sha256)]
+    records = [r for r in read_documents(config) if all(archive.has(sha) for sha in (r.sha256, *r.continuation_sha256))]
     reports: dict[str, ParsedReport] = {}
     for record in records:
-        cached = cache_dir / f"{record.sha256}.json"
+        cached = cache_dir / f"{_parse_key(record)}.json"
         if cached.exists():
-            reports[record.sha256] = ParsedReport.from_contract(json.loads(cached.read_text(encoding="utf-8")), sha256=record.sha256)
-    to_parse = {r.sha256: r for r in records if r.sha256 not in reports}
+            reports[_parse_key(record)] = ParsedReport.from_contract(json.loads(cached.read_text(encoding="utf-8")), sha256=record.sha256)
+    to_parse = {_parse_key(r): r for r in records if _parse_key(r) not in reports}
     log.info("parse: %d documents (%d cached, %d to parse)", len(records), len(records) - len(to_parse), len(to_parse))
-    items = ((r.url, archive.get(r.sha256), r.filename, r.content_type) for r in to_parse.values())
-    for sha256, report in zip(to_parse, parse_many(items, timeout_s=config.parse_timeout_s,
-                                                  memory_mb=config.parse_memory_mb, workers=config.parse_workers)):
-        report.sha256 = sha256
-        reports[sha256] = report
-        _write_cache(cache_dir / f"{sha256}.json", report)
-    frames = build_frames(((r, reports[r.sha256]) for r in records), parser_version=version)
+    items = ((r.url, _document_bytes(archive, r), r.filename, r.content_type) for r in to_parse.values())
+    for key, report in zip(to_parse, parse_many(items, timeout_s=config.parse_timeout_s,
+                                               memory_mb=config.parse_memory_mb, workers=config.parse_workers)):
+        report.sha256 = to_parse[key].sha256
+        reports[key] = report
+        _write_cache(cache_dir / f"{key}.json", report)
+    frames = build_frames(((r, reports[_parse_key(r)]) for r in records), parser_version=version)
     frames.write(_stage_file(config, "parsed"))
     statuses = dict(frames.reports.group_by("parse_status").len().sort("parse_status").iter_rows()) if frames.reports.height else {}
     failed = int(frames.checks.filter(~pl.col("ok")).height) if frames.checks.height else 0
@@ -188,6 +193,18 @@ def parse(config: NightConfig) -> ParseSummary:
     log.info("parse: %s; %d cells, %d failed checks", ", ".join(f"{k} {v}" for k, v in statuses.items()),
              summary.cells, failed)
     return summary
+
+
+def _parse_key(record: DocumentRecord) -> str:
+    """The archive key of the document, or of all its pages when an article is split across pages."""
+    if not record.continuation_sha256:
+        return record.sha256
+    return hashlib.sha256("+".join((record.sha256, *record.continuation_sha256)).encode()).hexdigest()
+
+
+def _document_bytes(archive: Archive, record: DocumentRecord) -> bytes:
+    """The document as the parser should see it: a split article's pages are read as one page."""
+    return b"\n".join(archive.get(sha) for sha in (record.sha256, *record.continuation_sha256))
 
 
 def _write_cache(path: Path, report: ParsedReport) -> None:

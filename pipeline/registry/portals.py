@@ -14,7 +14,9 @@ Format (`data/portals.json`)::
      "note": "free text for editors"},
     ...]}
 
-Only `portal_id`, `division_code`, `name` and `home_urls` are required. `load_portals` validates
+Only `portal_id`, `division_code`, `name` and `home_urls` are required. Platform params:
+hanweb `perpage`, `dataproxy_method` (GET | POST); gkmlpt `category`, `sid`; generic `list_selector`
+(required), `date_selector`, `content_selector`, `page_url_template` (`{page}`), `max_pages`. `load_portals` validates
 every entry against the shipped division codes and raises `RegistryError` naming each bad one.
 """
 from __future__ import annotations

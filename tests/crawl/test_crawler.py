@@ -49,8 +49,8 @@ def portal(portal_id, base, columns=(), platform=None, params=None):
                   params=params or {}, extra_domains=(host,))
 
 
-def crawl(tmp_path, portals, run_id="night1"):
-    return run_crawl(portals, archive_root=tmp_path, settings=FetchSettings(**FAST), run_id=run_id)
+def crawl(tmp_path, portals, run_id="night1", **settings):
+    return run_crawl(portals, archive_root=tmp_path, settings=FetchSettings(**{**FAST, **settings}), run_id=run_id)
 
 
 def test_discovers_the_column_lists_reports_and_dedups_one_report_under_two_urls(serve, tmp_path):
@@ -185,3 +185,77 @@ def test_a_changed_report_is_refetched_the_next_night(nights):
     haiyan = next(h for h in night3.health if h.portal_id == "hanweb-haiyan")
     assert haiyan.documents_new == 1
     assert night3.bytes_downloaded > 0
+
+
+def test_a_column_recorded_over_the_wrong_scheme_is_read_over_the_other(serve, tmp_path):
+    base = serve("127.0.5.8", {"/nb/": (200, "<li><a href='r.html'>X镇2022年政府信息公开工作年度报告</a></li>"),
+                               "/nb/r.html": (200, REPORT.format(title="X镇2022年政府信息公开工作年度报告", n=1))})
+    https_base = base.replace("http://", "https://")
+    recorded = portal("p", base, ["/nb/"])
+    recorded = Portal(**{**recorded.__dict__, "report_columns": (ReportColumn(f"{https_base}/nb/"),)})
+    outcome = crawl(tmp_path, [recorded], connect_timeout_s=0.3, retries=0)   # a TLS hello to a plain-HTTP server stalls
+    assert outcome.health[0].outcome == "ok" and outcome.documents[0].url == f"{base}/nb/r.html"
+    state = json.loads((tmp_path / "state" / COLUMNS_FILE).read_text(encoding="utf-8"))
+    assert state["portals"]["p"]["columns"] == [f"{base}/nb/"]
+
+
+def test_an_editors_new_registry_column_wins_over_last_nights_state(serve, tmp_path):
+    pages = {"/old/": (200, "<li><a href='r.html'>X镇2022年政府信息公开工作年度报告</a></li>"),
+             "/old/r.html": (200, REPORT.format(title="X镇2022年政府信息公开工作年度报告", n=1)),
+             "/new/": (200, "<li><a href='r.html'>Y镇2022年政府信息公开工作年度报告</a></li>"),
+             "/new/r.html": (200, REPORT.format(title="Y镇2022年政府信息公开工作年度报告", n=2))}
+    base = serve("127.0.5.11", pages)
+    crawl(tmp_path, [portal("p", base, ["/old/"])], run_id="n1")
+    again = crawl(tmp_path, [portal("p", base, ["/old/"])], run_id="n2")
+    assert [d.url for d in again.documents] == [f"{base}/old/r.html"]
+    edited = crawl(tmp_path, [portal("p", base, ["/new/"])], run_id="n3")
+    assert [d.url for d in edited.documents] == [f"{base}/new/r.html"] and edited.health[0].outcome == "ok"
+
+
+@pytest.mark.integration
+def test_with_no_recorded_columns_every_report_is_found_from_the_home_page(tmp_path):
+    import dataclasses
+
+    from pipeline.fixtures.portal import FixtureServer
+
+    with FixtureServer(host_base="127.0.11.2") as server:
+        portals = [dataclasses.replace(p, report_columns=()) for p in server.portals() if not p.portal_id.startswith("fault-")]
+        manifest = [r for r in server.manifest() if r.portal_id in {p.portal_id for p in portals}]
+        outcome = crawl(tmp_path, portals)
+    assert {d.sha256 for d in outcome.documents} == {r.sha256 for r in manifest}
+    assert {h.outcome for h in outcome.health} == {"ok"}
+    state = json.loads((tmp_path / "state" / COLUMNS_FILE).read_text(encoding="utf-8"))
+    assert len(state["portals"]["hanweb-haiyan"]["columns"]) == 5   # the report column and its four towns
+
+
+def test_a_report_page_copied_from_another_provinces_site_is_skipped(serve, tmp_path):
+    copied = REPORT.format(title="东华门街道2022年政府信息公开工作年度报告", n=5).replace(
+        "<head>", "<head><meta name='SiteIDCode' content='1101010001'>")
+    own = REPORT.format(title="通元镇2022年政府信息公开工作年度报告", n=1).replace(
+        "<head>", "<head><meta name='SiteIDCode' content='3304240001'>")
+    base = serve("127.0.5.12", {"/nb/": (200, "<li><a href='a.html'>东华门街道2022年政府信息公开工作年度报告</a></li>"
+                                              "<li><a href='b.html'>通元镇2022年政府信息公开工作年度报告</a></li>"),
+                                "/nb/a.html": (200, copied), "/nb/b.html": (200, own)})
+    outcome = crawl(tmp_path, [portal("p", base, ["/nb/"])])
+    assert [d.url for d in outcome.documents] == [f"{base}/nb/b.html"]
+    assert "skipped 1 page(s) of another province's site" in outcome.health[0].detail
+
+
+def test_a_portal_listed_twice_is_crawled_once(serve, tmp_path):
+    base = serve("127.0.5.13", {"/nb/": (200, "<li><a href='r.html'>X镇2022年政府信息公开工作年度报告</a></li>"),
+                                "/nb/r.html": (200, REPORT.format(title="X镇2022年政府信息公开工作年度报告", n=1))})
+    outcome = crawl(tmp_path, [portal("p", base, ["/nb/"]), portal("p", base, ["/nb/"])])
+    assert [(h.portal_id, h.documents_new) for h in outcome.health] == [("p", 1)] and len(outcome.documents) == 1
+
+
+def test_a_column_that_turned_into_a_soft_404_is_drift_to_the_column_the_home_page_links(serve, tmp_path):
+    base = serve("127.0.5.14", {
+        "/": (200, '<a href="/xxgk/nb2/">政府信息公开年报</a>'),
+        "/xxgk/nb/": (200, '<ul><li><a href="/">首页</a></li><li><a href="/news/">新闻中心</a></li></ul><p>页面不存在</p>'),
+        "/xxgk/nb2/": (200, "<li><a href='r.html'>X镇2022年政府信息公开工作年度报告</a></li>"),
+        "/xxgk/nb2/r.html": (200, REPORT.format(title="X镇2022年政府信息公开工作年度报告", n=1)),
+    })
+    outcome = crawl(tmp_path, [portal("p", base, ["/xxgk/nb/"])])
+    [health] = outcome.health
+    assert health.outcome == "column_moved" and f"{base}/xxgk/nb/ → {base}/xxgk/nb2/" in health.detail
+    assert [d.url for d in outcome.documents] == [f"{base}/xxgk/nb2/r.html"]

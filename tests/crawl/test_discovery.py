@@ -45,6 +45,9 @@ def test_utf8_bom_is_dropped():
     ("澉浦镇二〇二〇年度政府信息公开工作报告", 2020, "澉浦镇"),
     ("《汉阳区2022年政府信息公开工作年度报告》", 2022, "汉阳区"),
     ("通元镇 2021 年度政府信息公开工作年度报告", 2021, "通元镇"),
+    ("镇坪县 2019 年政府信息公开工作年度报告", 2019, "镇坪县"),
+    ("洱源县政务服务管理局2020年政府信息公开工作年度报告", 2020, "洱源县政务服务管理局"),
+    ("益阳高新区市场监督管理局2020年度政府信息公开工作年度报告", 2020, "益阳高新区市场监督管理局"),
 ])
 def test_report_titles_give_year_and_publisher(title, year, publisher):
     found = recognise_report_title(title)
@@ -102,14 +105,14 @@ def test_attachments_from_href_oldsrc_script_and_body_images_only():
     }
 
 
-HOME = """<html><body><a href="/xwzx/">新闻中心</a><a href="/zfxxgk/">政府信息公开</a>
+HOME = """<html><body><a href="/xwzx/">新闻中心</a><a href="/zfxxgk/">政府信息公开</a><a href="/gk/zfxxgknb/">信息公开</a>
 <a href="/zwgk/zfxxgknb/">政府信息公开年报</a><a href="/a/t1.html">X镇2021年政府信息公开工作年度报告</a></body></html>"""
 
 
 def test_column_links_rank_report_columns_over_disclosure_sections():
     links = column_links(HOME, "http://x.gov.cn/")
     assert [(l.url, l.score) for l in links] == [
-        ("http://x.gov.cn/zwgk/zfxxgknb/", 2), ("http://x.gov.cn/zfxxgk/", 1),
+        ("http://x.gov.cn/gk/zfxxgknb/", 2), ("http://x.gov.cn/zwgk/zfxxgknb/", 2), ("http://x.gov.cn/zfxxgk/", 1),
     ]
 
 
@@ -137,3 +140,25 @@ def test_discovery_gives_nothing_when_no_column_and_survives_dead_links():
 def test_a_script_label_naming_a_file_is_not_an_attachment():
     html = '<script>var appLinkStr = "./P020.pdf"; var appDesc = "湖口县2023年政府信息公开工作年度报告.pdf";</script>'
     assert [a.url for a in find_attachments(html, "http://x.gov.cn/nb/202401/t1.html")] == ["http://x.gov.cn/nb/202401/P020.pdf"]
+
+
+def test_sub_columns_are_publisher_or_year_links_below_the_column():
+    from pipeline.crawl.discovery import sub_column_links
+
+    hanweb = ('<a href="/">首页</a><a href="/col/col21/index.html">政府信息公开指南</a>'
+              '<a href="/col/col31/index.html">通元镇</a><a href="/col/col32/index.html">西塘桥街道</a>'
+              '<a href="/col/col5/index.html">政务服务</a><a href="/art/2024/1/1/art_1_2.html">通元镇2023年政府信息公开工作年度报告</a>')
+    assert sub_column_links(hanweb, "http://x.gov.cn/col/col30/index.html") == [
+        "http://x.gov.cn/col/col31/index.html", "http://x.gov.cn/col/col32/index.html"]
+    trs = ('<a href="2021n/">2021年</a><a href="nb_2022n/index.html">2022年度</a><a href="../">政府信息公开</a>'
+           '<a href="./202301/t20230101_1.html">A镇</a><a href="xzjd/">乡镇街道年报</a><a href="/other/">县发改局</a>')
+    assert sub_column_links(trs, "http://x.gov.cn/zfxxgk/zfxxgknb/index.html") == [
+        "http://x.gov.cn/zfxxgk/zfxxgknb/2021n/", "http://x.gov.cn/zfxxgk/zfxxgknb/nb_2022n/index.html",
+        "http://x.gov.cn/zfxxgk/zfxxgknb/xzjd/"]
+
+
+def test_a_catalogue_page_found_on_the_way_is_taken_as_the_column():
+    pages = {"http://x.gov.cn/": '<a href="/gkmlpt/index">政府信息公开</a>',
+             "http://x.gov.cn/gkmlpt/index": "<script>window._CONFIG = {SID: '1'};</script>"}
+    found = asyncio.run(discover_columns("http://x.gov.cn/", site(pages), is_column=lambda text, url: "_CONFIG" in text))
+    assert found == ["http://x.gov.cn/gkmlpt/index"]

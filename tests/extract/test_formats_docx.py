@@ -120,3 +120,12 @@ def test_broken_xml_is_unreadable():
         archive.writestr("word/document.xml", "<w:document><w:body><w:p>")
     with pytest.raises(UnreadableDocument, match="damaged"):
         read_blocks(buffer.getvalue())
+
+
+def test_text_box_fallback_copy_is_not_read_twice():
+    mc = 'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
+    body = (f"<w:p {mc}><w:r><mc:AlternateContent><mc:Choice Requires=\"wps\"><w:txbxContent>{p('框内文字')}"
+            f"</w:txbxContent></mc:Choice><mc:Fallback><w:pict><w:txbxContent>{p('框内文字')}</w:txbxContent>"
+            "</w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>")
+    [block] = read_blocks(docx_with_body(body))
+    assert block.text == "框内文字"

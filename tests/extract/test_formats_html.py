@@ -140,3 +140,40 @@ def test_rendered_reports_parse_to_their_values(template, word_export, encoding,
     assert report.status == "ok", report.error
     got = {f"{c['table']}.{c['row']}.{c['col']}": c["value"] for c in report.cells.iter_rows(named=True)}
     assert {k: got.get(k) for k in values} == {k: float(v) for k, v in values.items()}
+
+
+def test_recorded_shanghai_colspan_values_anchor_on_their_first_column():
+    from pathlib import Path
+
+    blocks = read_blocks((Path(__file__).parent / "recorded" / "shanghai-office-2019.html").read_bytes())
+    disclosure, applications, review = tables(blocks)
+    licensing = next(r for r, row in enumerate(disclosure.cells) if row[0] == "行政许可")
+    assert disclosure.cells[licensing] == ["行政许可", "0", "0", "0", "0"]
+    assert disclosure.anchors[licensing] == [(licensing, 0), (licensing, 1), (licensing, 1), (licensing, 3), (licensing, 4)]
+    header = disclosure.anchors[licensing - 1]
+    assert header[2] == header[3]  # 本年增/减 spans the two middle columns
+    assert applications.cells[3][3:] == ["821", "35", "", "", "2", "1", "859"]
+    assert review.cells[-1][:5] == ["5", "", "", "2", "7"]
+
+
+def test_a_one_cell_table_inside_a_data_cell_is_cell_content():
+    html = page("<table><tr><td>规章</td><td><table><tr><td>13</td></tr></table></td></tr></table>")
+    [table] = tables(read_blocks(html.encode()))
+    assert table.cells == [["规章", "13"]]
+
+
+def test_table_caption_is_kept_as_text_before_the_table():
+    html = page("<table><caption>第二十条第（一）项</caption><tr><td>规章</td><td>13</td></tr></table>")
+    blocks = read_blocks(html.encode())
+    assert [type(b).__name__ for b in blocks] == ["TextBlock", "TableBlock"]
+    assert blocks[0].text == "第二十条第（一）项"
+
+
+def test_utf8_bytes_under_a_gb2312_declaration_are_utf8():
+    data = page("<p>政府信息公开工作年度报告</p>", '<meta http-equiv="Content-Type" content="text/html; charset=gb2312">')
+    assert "政府信息公开工作年度报告" in texts(read_blocks(data.encode("utf-8"), content_type="text/html; charset=GBK"))
+
+
+def test_a_truncated_utf8_page_stays_utf8():
+    data = page("<p>政府信息公开工作年度报告</p><p>二、主动公开").encode("utf-8")[:-len("</body></html>") - 2]
+    assert "政府信息公开工作年度报告" in texts(read_blocks(data))

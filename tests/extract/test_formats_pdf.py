@@ -190,3 +190,68 @@ def test_truncated_or_garbage_pdf_is_unreadable(cut):
     data = render_pdf(meta, values)[:cut] if cut else b"%PDF-1.4\n garbage"
     with pytest.raises(UnreadableDocument, match="fetch it again"):
         read_blocks(data)
+
+
+RECORDED = __import__("pathlib").Path(__file__).parent / "recorded"
+
+
+def test_recorded_huaian_applications_table_across_pages_4_5():
+    blocks = read_blocks((RECORDED / "huaian-2024.pdf").read_bytes())
+    applications = next(t for t in tables(blocks) if len(t.cells[0]) == 10)
+    assert applications.locator == "page 4-5, table 2"
+    rows = {row[2]: row[3:] for row in applications.cells}
+    assert rows["1.本机关不掌握相关政府信息"] == ["746", "12", "0", "0", "10", "1", "769"]
+    assert rows["2.没有现成信息需要另行制作"] == ["11", "0", "0", "0", "0", "0", "11"]
+    unable = [r for r, row in enumerate(applications.cells) if row[1] == "（四）无法提供"]
+    assert len(unable) == 3 and len({applications.anchors[r][1] for r in unable}) == 1
+    assert applications.cells[-1][0] == "四、结转下年度继续办理" and applications.cells[-1][-1] == "103"
+    assert len(applications.cells) == 28
+
+
+def test_recorded_hongze_keeps_its_quirks():
+    blocks = read_blocks((RECORDED / "hongze-2023.pdf").read_bytes())
+    disclosure, applications, review = tables(blocks)
+    assert disclosure.cells[8][0] == "信息内容"  # its top border is drawn only from the second column
+    assert disclosure.cells[-1][:2] == ["行政事业性收费", "7730.28"]
+    labels = [row[2] for row in applications.cells]
+    assert "2.其他法律行政止公开" in labels
+    other = next(row for row in applications.cells if row[1] == "（六）其他处理")
+    assert other[3:] == ["0"] * 7
+    assert review.cells[-1] == ["10", "1", "0", "0", "0", "0", "0", "0", "0", "0", "5", "0", "0", "0", "0"]
+    assert not any("- 3 -" in t for t in texts(blocks))
+
+
+def test_typed_cover_page_with_scanned_tables_needs_ocr():
+    image = Image.new("L", (850, 1100), 255)
+
+    def draw(pdf):
+        pdf.setFont(PDF_FONT, 16)
+        pdf.drawString(80, 700, "某某镇人民政府2023年政府信息公开工作年度报告")
+        pdf.drawString(80, 670, "本报告由某某镇人民政府根据《条例》要求编制。")
+        pdf.showPage()
+        pdf.drawInlineImage(image, 0, 0, width=A4[0], height=A4[1])
+        pdf.showPage()
+
+    with pytest.raises(NeedsOCR, match="tables are in the images"):
+        read_blocks(make_pdf(draw))
+
+
+def test_cells_drawn_as_rectangles_and_thin_filled_bars():
+    def draw(pdf):
+        pdf.setFont(PDF_FONT, 10)
+        for r, row in enumerate([["规章", "1"], ["行政规范性文件", "8"]]):  # each cell its own stroked rectangle
+            for c, text in enumerate(row):
+                pdf.rect(80 + 150 * c, 700 - 20 * r, 150, 20, stroke=1, fill=0)
+                pdf.drawString(85 + 150 * c, 706 - 20 * r, text)
+        pdf.setFillColorRGB(0, 0, 0)
+        for y in (500, 520, 540):  # Word draws borders as thin filled bars
+            pdf.rect(80, y, 300, 0.5, stroke=0, fill=1)
+        for x in (80, 230, 380):
+            pdf.rect(x, 500, 0.5, 40, stroke=0, fill=1)
+        for r, row in enumerate([["行政处罚", "4119"], ["行政强制", "195"]]):
+            for c, text in enumerate(row):
+                pdf.drawString(85 + 150 * c, 526 - 20 * r, text)
+
+    first, second = tables(read_blocks(make_pdf(draw)))
+    assert first.cells == [["规章", "1"], ["行政规范性文件", "8"]]
+    assert second.cells == [["行政处罚", "4119"], ["行政强制", "195"]]

@@ -103,3 +103,18 @@ def test_declared_binary_without_its_magic_is_not_trusted():
 def test_extension_ignores_query_strings():
     assert sniff_format(b"\x00\x01" * 100, filename="/a/b.png?x=1") == "unknown"
     assert sniff_format(b"hello", filename="/a/b.html?x=1.pdf") == "text"
+
+
+def test_read_document_refuses_what_it_cannot_read_with_a_reason():
+    from pipeline.extract.formats import NeedsOCR, UnreadableDocument, read_document
+
+    with pytest.raises(NeedsOCR, match="image"):
+        read_document(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, filename="scan.png")
+    with pytest.raises(UnreadableDocument, match="OFD"):
+        read_document(_zip({"OFD.xml": b"<x/>"}), filename="report.ofd")
+    with pytest.raises(UnreadableDocument, match="spreadsheet"):
+        read_document(_zip({"xl/workbook.xml": b"<x/>"}), filename="report.xlsx")
+    with pytest.raises(UnreadableDocument, match="empty"):
+        read_document(b"", filename="report.pdf")
+    with pytest.raises(UnreadableDocument, match="unpack"):
+        read_document(_zip({"report.pdf": b"%PDF-1.4"}), filename="reports.zip")

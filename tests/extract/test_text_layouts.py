@@ -1,9 +1,11 @@
 import codecs
+import random
 
 import pytest
 
 from pipeline.extract.blocks import TableBlock, TextBlock
 from pipeline.extract.text import decode_text, read_blocks, split_cells
+from pipeline.report.contract import cells_for_template
 
 LAYOUTS = ("tab", "pipe_rows", "pipe_cells", "cell_per_line", "cell_per_paragraph")
 
@@ -123,3 +125,22 @@ def test_bare_pipe_lines_are_empty_cells(parse_text, cell_map):
     got = cell_map(parse_text(text))
     assert got["regulations.rules.made"] == (None, [])
     assert got["regulations.normative_documents.total_public"] == (83, [])
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_random_blanks_in_any_layout_never_give_a_confident_wrong_value(parse_text, render, report_rows, seed):
+    """Blank cells in random places: every value read without `uncertain` must be the printed one."""
+    rng = random.Random(seed)
+    template = ("2019", "2021")[seed % 2]
+    layout = ("tab", "pipe_rows", "pipe_cells", "cell_per_line", "cell_per_paragraph", "blanks_dropped")[seed % 6]
+    blank_rate = (0.2, 0.5, 0.9)[seed % 3]
+    printed = {spec.key: str(rng.randint(0, 300)) for spec in cells_for_template(template) if rng.random() >= blank_rate}
+    report = parse_text(render(report_rows(template, printed, title="通元镇2022年政府信息公开工作年度报告"), layout))
+    for cell in report.cells.iter_rows(named=True):
+        if "uncertain" in cell["flags"]:
+            continue
+        key = f'{cell["table"]}.{cell["row"]}.{cell["col"]}'
+        want = printed.get(key)
+        if want is not None and key == "fees.administrative_fees.amount_yuan":
+            want = str(int(want) * 10_000)
+        assert cell["value"] == (None if want is None else float(want)), key

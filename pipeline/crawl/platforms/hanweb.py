@@ -5,6 +5,8 @@ Column pages (`/col/col{id}/index.html`) carry `<datastore><nextgroup>…</nextg
 `<totalrecord>` or a `totalRecord:` script argument. Further records come from
 `/module/web/jpage/dataproxy.jsp?startrecord=&endrecord=&perpage=` with the column's identifiers.
 Reports also appear as `/module/xxgk/xxgkAnnualReport.jsp?fbtime={year}&area={unit}` pages.
+Portal params: `perpage` (when the page does not say), `dataproxy_method` (GET, or POST for sites
+that refuse GET).
 """
 from __future__ import annotations
 
@@ -62,20 +64,27 @@ class HanwebAdapter(PlatformAdapter):
         return ListingEntry(entry.title, entry.url, entry.date, entry.publisher, int(year) if year.isdigit() else None)
 
     def _next_group(self, page: Page, records_here: int) -> list[PageRequest]:
+        """Every further group of records, announced by the column page (a reply announces none).
+
+        Requests are GETs with all fields in the query, or with the portal param
+        `dataproxy_method=POST` the paging fields in the query and the column's fields as a form.
+        """
         total = _group_int(TOTAL_RECORD, page.text)
         per_page = _group_int(PER_PAGE, page.text) or int(self.params.get("perpage", "15"))
-        query = dict(parse_qsl(urlsplit(page.url).query))
-        if DATAPROXY_PATH in page.url:
-            last = int(query.get("endrecord", "0") or 0)
-            base_query = {k: v for k, v in query.items() if k not in ("startrecord", "endrecord", "perpage")}
-        else:
-            last = records_here
-            base_query = self._column_query(page)
-        if total is None or last >= total or records_here == 0 or base_query is None:
+        column_fields = None if DATAPROXY_PATH in page.url else self._column_query(page)
+        if total is None or records_here == 0 or column_fields is None:
             return []
-        start, end = last + 1, min(total, last + per_page * PAGES_PER_REQUEST)
-        params = {"startrecord": str(start), "endrecord": str(end), "perpage": str(per_page), **base_query}
-        return [PageRequest(urljoin(page.url, DATAPROXY_PATH) + "?" + urlencode(params))]
+        proxy = urljoin(page.url, DATAPROXY_PATH)
+        post = self.params.get("dataproxy_method", "GET").upper() == "POST"
+        group = per_page * PAGES_PER_REQUEST
+        requests = []
+        for start in range(records_here + 1, total + 1, group):
+            paging = {"startrecord": str(start), "endrecord": str(min(total, start + group - 1)), "perpage": str(per_page)}
+            if post:
+                requests.append(PageRequest(f"{proxy}?{urlencode(paging)}", "POST", tuple(column_fields.items())))
+            else:
+                requests.append(PageRequest(f"{proxy}?{urlencode({**paging, **column_fields})}"))
+        return requests
 
     @staticmethod
     def _column_query(page: Page) -> dict[str, str] | None:

@@ -22,6 +22,7 @@ MAX_RATIO = 200                          # inflated / compressed for any member 
 MAX_GRID_CELLS = 200_000
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
 
 
@@ -33,6 +34,8 @@ def read_blocks(data: bytes, *, filename: str | None = None, content_type: str |
     except etree.XMLSyntaxError as exc:
         raise UnreadableDocument(f"the DOCX body is not valid XML ({exc}); the file is damaged: fetch it again "
                                  "or open and re-save it in Word/WPS") from exc
+    for fallback in list(root.iter(f"{MC}Fallback")):
+        fallback.getparent().remove(fallback)  # the VML copy of a text box Word also writes as DrawingML
     body = root.find(f"{W}body")
     if body is None:
         raise UnreadableDocument("the DOCX has no document body: it is damaged or not a Word document")

@@ -2,8 +2,9 @@
 
 Portal pages are GBK as often as UTF-8 and often declare the wrong one; Word's "save as HTML"
 splits labels across spans and pads with `<o:p>`; older portals nest the article inside
-layout tables. Data tables (no table inside them, at least two columns) become TableBlocks
-with rowspan/colspan expanded; everything else is flowed text, one TextBlock per paragraph.
+layout tables. Data tables (at least two columns, no multi-column table inside them) become
+TableBlocks with rowspan/colspan expanded and `&nbsp;` cells blank; everything else is
+flowed text, one TextBlock per paragraph (the page <title> first, locator "title").
 Scripts and styles are dropped; page chrome (nav, footer) stays as harmless text blocks.
 """
 from __future__ import annotations
@@ -30,24 +31,31 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
 _WHITESPACE = re.compile(r"[ \t\r\n\f]+")
+_SPACES = re.compile(" {2,}")
+_DIGITS = re.compile(r"\d+")
 _WIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 _GB_FAMILY = {"gb2312", "gbk", "gb_2312-80", "x-gbk", "cp936", "ms936", "euc-cn", "gb18030", "x-euc-cn",
               "csgb2312", "chinese", "iso-ir-58", "hz-gb-2312"}
 
 
 def decode_html(data: bytes, content_type: str | None = None) -> str:
-    """The page as text: BOM, then the HTTP charset, then `<meta>`, then detection.
+    """The page as text: BOM, then valid UTF-8, then the HTTP charset, then `<meta>`, then detection.
 
-    A declared charset is only trusted when the bytes decode under it; GB2312/GBK are decoded
+    Bytes that are valid UTF-8 are UTF-8 whatever the page declares (CMSs keep a gb2312
+    template header on UTF-8 output; real GBK text is practically never valid UTF-8). A
+    declared charset is only trusted when the bytes decode under it; GB2312/GBK are decoded
     as their superset GB18030 so rare characters portals really use survive.
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return data[len(bom):].decode(encoding, errors="replace")
+    text = _utf8(data)
+    if text is not None:
+        return text
     declared = []
     if content_type and (match := _HEADER_CHARSET.search(content_type)):
         declared.append(match.group(1))
-    if match := _META_CHARSET.search(data[:8192]):
+    if match := _META_CHARSET.search(data[:32768]):  # long <head> scripts push it far down
         declared.append(match.group(1).decode("ascii", "ignore"))
     for name in declared:
         codec = _codec(name)
@@ -56,13 +64,19 @@ def decode_html(data: bytes, content_type: str | None = None) -> str:
                 return data.decode(codec)
             except UnicodeDecodeError:
                 continue
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
     best = from_bytes(data[:200_000], cp_isolation=["utf_8", "gb18030", "big5", "utf_16"]).best()
     codec = _codec(best.encoding) if best else None
     return data.decode(codec or "gb18030", errors="replace")
+
+
+def _utf8(data: bytes) -> str | None:
+    """The bytes as UTF-8 if they are UTF-8, tolerating a character cut off by truncation."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(data) - 3 and exc.reason == "unexpected end of data":
+            return data[:exc.start].decode("utf-8", errors="replace")
+        return None
 
 
 def _codec(name: str) -> str | None:
@@ -131,10 +145,15 @@ class _Walker:
 
     def table(self, node: LexborNode) -> None:
         rows = _rows(node)
-        if len(node.css("table")) > 1 or max((len(r) for r in rows), default=0) < 2:
-            # a layout table (or a one-column frame): its cells are page flow, not data
+        if max((len(r) for r in rows), default=0) < 2 or any(
+                inner.mem_id != node.mem_id and max((len(r) for r in _rows(inner)), default=0) >= 2
+                for inner in node.css("table")):
+            # a one-column frame, or a layout table holding data tables: its cells are page flow
             self.walk(node)
             return
+        for child in node.iter():
+            if child.tag == "caption":
+                self.add_text(child.text(deep=True), f"paragraph {self.paragraphs}, caption")
         self.tables += 1
         cells, anchors = _expand(rows)
         if cells:
@@ -152,9 +171,11 @@ def _rows(table: LexborNode) -> list[list[LexborNode]]:
     return rows
 
 
-def _span(cell: LexborNode, name: str) -> int:
-    raw = (cell.attributes.get(name) or "1").strip()
-    digits = re.match(r"\d+", raw)
+def _span(attributes: dict, name: str) -> int:
+    raw = attributes.get(name)
+    if not raw:
+        return 1
+    digits = _DIGITS.match(raw.strip())
     value = int(digits.group()) if digits else 1
     return min(max(value, 1), MAX_SPAN)
 
@@ -169,8 +190,9 @@ def _expand(rows: list[list[LexborNode]]) -> tuple[list[list[str]], list[list[tu
         for cell in row:
             while (r, c) in placed:
                 c += 1
-            rowspan = min(_span(cell, "rowspan"), height - r)
-            colspan = _span(cell, "colspan")
+            attributes = cell.attributes
+            rowspan = min(_span(attributes, "rowspan"), height - r)
+            colspan = _span(attributes, "colspan")
             text = _cell_text(cell)
             for dr in range(rowspan):
                 for dc in range(colspan):
@@ -215,6 +237,8 @@ def _cell_text(cell: LexborNode) -> str:
 def _source_text(text: str) -> str:
     """A text node as rendered: whitespace runs become one space, and a source line break
     between two CJK characters disappears (it is only where the HTML was wrapped)."""
+    if "\n" not in text and "\t" not in text and "\r" not in text and "  " not in text and "\f" not in text:
+        return text
     return _WHITESPACE.sub(lambda m: _join_run(m, text), text)
 
 
@@ -228,5 +252,9 @@ def _join_run(match: re.Match[str], text: str) -> str:
 
 def _clean(text: str) -> str:
     """Collapse the spaces left between runs, trim each line, drop empty lines; &nbsp; is a space."""
-    lines = (re.sub(" {2,}", " ", line.replace("\xa0", " ")).strip(" ") for line in text.split("\n"))
-    return "\n".join(line for line in lines if line)
+    text = text.replace("\xa0", " ")
+    if "  " in text:
+        text = _SPACES.sub(" ", text)
+    if "\n" not in text:
+        return text.strip(" ")
+    return "\n".join(stripped for line in text.split("\n") if (stripped := line.strip(" ")))

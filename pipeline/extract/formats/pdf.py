@@ -67,16 +67,13 @@ class _Line:
     def bottom(self) -> float:
         return max(c.bottom for c in self.chars)
 
-    @property
-    def x0(self) -> float:
-        return self.chars[0].x0
-
-    @property
-    def x1(self) -> float:
-        return self.chars[-1].x1
-
     def text(self) -> str:
-        return " ".join(_join_chars(chunk) for chunk in self.chunks)
+        """Chunks joined by a space, except between CJK characters (spread out, not separate words)."""
+        parts = [_join_chars(self.chunks[0])]
+        for previous, chunk in zip(self.chunks, self.chunks[1:]):
+            wide = _WIDE.match(previous[-1].text) and _WIDE.match(chunk[0].text)
+            parts.append(("" if wide else " ") + _join_chars(chunk))
+        return "".join(parts)
 
 
 @dataclass
@@ -112,8 +109,11 @@ def read_blocks(data: bytes, *, filename: str | None = None, content_type: str |
     readable = sum(1 for page in pages for c in page.chars if _decodable(c.text))
     if readable < text_chars / 2:
         raise NeedsOCR("the PDF's text layer cannot be decoded (fonts without a Unicode map): it needs OCR")
-    placed_pages = [_read_page(page) for page in pages]
-    return _merge_pages(placed_pages)
+    blocks = _merge_pages([_read_page(page) for page in pages])
+    if scanned and not any(isinstance(block, TableBlock) for block in blocks):
+        raise NeedsOCR(f"{scanned} of the PDF's {len(pages)} pages are scanned images and no table was found in "
+                       "its text layer: the tables are in the images and need OCR")
+    return blocks
 
 
 def _decodable(text: str) -> bool:
@@ -314,29 +314,17 @@ def _edge(x0: float, y0: float, x1: float, y1: float, page_height: float) -> dic
 # --- one page --------------------------------------------------------------------------------------
 
 def _read_page(page: _Page) -> list[TextBlock | _PlacedTable]:
+    """The page's tables and text lines, top to bottom; page numbers dropped."""
     tables = _ruled_tables(page)
     free = [c for c in page.chars if not any(_inside(c, t) for t in tables)]
-    lines = _lines(free)
-    items: list[TextBlock | _PlacedTable] = []
-    for group in _split_unruled(lines):
+    placed: list[tuple[float, TextBlock | _PlacedTable]] = [(t.top, t) for t in tables]
+    for group in _split_unruled(_lines(free)):
         if isinstance(group, _PlacedTable):
-            items.append(group)
-        elif not _PAGE_NUMBER.match(group.text()):
-            items.append(_LineBlock(group.text(), f"page {page.number}", group.top))
-    items.extend(tables)
-    items.sort(key=lambda item: item.top)
-    return [(_without_top(item) if isinstance(item, _LineBlock) else item) for item in items]
-
-
-@dataclass
-class _LineBlock:
-    text: str
-    locator: str
-    top: float
-
-
-def _without_top(line: _LineBlock) -> TextBlock:
-    return TextBlock(line.text, line.locator)
+            placed.append((group.top, group))
+        elif not _PAGE_NUMBER.match(text := group.text()):
+            placed.append((group.top, TextBlock(text, f"page {page.number}")))
+    placed.sort(key=lambda pair: pair[0])
+    return [item for _, item in placed]
 
 
 def _inside(char: _Char, table: _PlacedTable) -> bool:
@@ -514,9 +502,11 @@ def _continues_table(lines: list[_Line], j: int) -> bool:
         return False
     if len(line.chunks) >= 2:
         return True
-    # a one-chunk line inside a table: a wrapped label or a spanning header, not prose or a heading
-    following = [other for other in lines[j + 1:j + 4] if len(other.chunks) >= 2]
-    return len(line.chars) <= 20 and not _SECTION_HEADING.match(line.text()) and bool(following)
+    # a one-chunk line inside a table (a wrapped label, a spanning header), not prose or a
+    # heading: a line with several chunks follows within a few line heights
+    following = next((other for other in lines[j + 1:] if len(other.chunks) >= 2), None)
+    return (len(line.chars) <= 20 and not _SECTION_HEADING.match(line.text())
+            and following is not None and following.top - line.bottom < height * 4)
 
 
 @dataclass
