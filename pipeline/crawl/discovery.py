@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
-from selectolax.lexbor import LexborHTMLParser as HTMLParser
+from selectolax.lexbor import LexborHTMLParser as HTMLParser, LexborNode as Node
 
 ATTACHMENT_EXTENSIONS = ("pdf", "doc", "docx", "wps", "xls", "xlsx", "et", "rtf", "ofd", "zip", "rar")
 IMAGE_EXTENSIONS = ("jpg", "jpeg", "png", "gif", "bmp", "tif", "tiff")
@@ -35,7 +35,8 @@ DATE_PATTERNS = (
 CHARSET_IN_META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.I)
 CHARSET_IN_HEADER = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_:.-]+)", re.I)
 SCRIPT_STRING = re.compile(r"""["']([^"'\s<>]{3,300}?\.(?:%s))(?:\?[^"'\s<>]*)?["']""" % "|".join(ATTACHMENT_EXTENSIONS), re.I)
-OLDSRC = re.compile(r"""\boldsrc\s*=\s*["']([^"']+)["']""", re.I)
+# A word boundary before oldsrc, checked behind the literal: a leading \b makes the engine try every offset.
+OLDSRC = re.compile(r"""oldsrc(?<!\woldsrc)\s*=\s*["']([^"']+)["']""", re.I)
 
 DISCLOSURE_TEXT = re.compile(r"政府信息公开|政务公开|信息公开|政府公开")
 REPORT_COLUMN_TEXT = re.compile(r"信息公开.{0,4}年报|年度报告|工作年报|公开年报|^年报$")
@@ -132,9 +133,12 @@ def recognise_report_title(title: str | None) -> ReportTitle | None:
     return ReportTitle(year=int(match.group("year")), publisher=publisher or None)
 
 
-def page_meta(html: str) -> dict[str, str]:
-    """`<meta name=… content=…>` of the national site standard (ArticleTitle, PubDate, SiteIDCode…), keys lower-cased."""
-    tree = HTMLParser(html)
+def page_meta(html: str | HTMLParser) -> dict[str, str]:
+    """`<meta name=… content=…>` of the national site standard (ArticleTitle, PubDate, SiteIDCode…), keys lower-cased.
+
+    Takes the page's text or, to spare a second parse, its parsed tree.
+    """
+    tree = HTMLParser(html) if isinstance(html, str) else html
     found: dict[str, str] = {}
     for node in tree.css("meta[name]"):
         name = (node.attributes.get("name") or "").strip().lower()
@@ -164,11 +168,12 @@ def attachment_extension(url: str) -> str | None:
     return None
 
 
-def find_attachments(html: str, base_url: str, *, body_html: str | None = None) -> list[Attachment]:
-    """Document links of a page (href, OLDSRC, script variables) and the images inside its body.
+def find_attachments(html: str, base_url: str, *, body: HTMLParser | Node | None = None,
+                     tree: HTMLParser | None = None) -> list[Attachment]:
+    """Document links of a page (href, OLDSRC, script variables) and the images inside its ``body``.
 
     Images elsewhere on the page (logos, banners) are left out: only the article body's images
-    can be a scanned report.
+    can be a scanned report. ``tree``, the page already parsed, spares parsing it again.
     """
     seen: dict[str, Attachment] = {}
 
@@ -183,7 +188,8 @@ def find_attachments(html: str, base_url: str, *, body_html: str | None = None) 
         if url not in seen or (name and not seen[url].name):
             seen[url] = Attachment(url=url, name=clean_text(name) or None)
 
-    tree = HTMLParser(html)
+    if tree is None:
+        tree = HTMLParser(html)
     for node in tree.css("a[href]"):
         add(node.attributes.get("href") or "", node.attributes.get("title") or node.text(), images=False)
     for node in tree.css("[oldsrc]"):   # TRS keeps the real file here when href is javascript:
@@ -195,8 +201,8 @@ def find_attachments(html: str, base_url: str, *, body_html: str | None = None) 
             value = match.group(1)
             if "/" in value or value.isascii():   # a bare Chinese "名称.pdf" is a label (appDesc), not a path
                 add(value, None, images=False)
-    if body_html:
-        for node in HTMLParser(body_html).css("img[src]"):
+    if body is not None:
+        for node in body.css("img[src]"):
             add(node.attributes.get("src") or "", node.attributes.get("alt"), images=True)
     return list(seen.values())
 

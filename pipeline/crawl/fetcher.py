@@ -2,8 +2,10 @@
 
 Politeness defaults (``FetchSettings``) and why:
 - one request at a time per host (``per_host_concurrency=1``) and at least 1 s, plus up to
-  0.5 s of jitter, between the end of one request and the start of the next: county portals
-  run on small shared servers and some WAFs ban bursty clients;
+  0.5 s of jitter, between the starts of consecutive requests to a host, each start taken when
+  the request goes on the wire (Scrapy's DOWNLOAD_DELAY also spaces starts, but stamps them
+  before connecting); with one slot per host the next request also waits for the previous one
+  to end: county portals run on small shared servers and some WAFs ban bursty clients;
 - at most 16 requests in flight overall, so a 3,000-portal night stays a trickle;
 - a truthful User-Agent naming the project and a contact URL;
 - robots.txt fetched once per host per run and obeyed (see ``robots.py``), Crawl-delay included;
@@ -23,11 +25,15 @@ import asyncio
 import random
 import re
 import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import quote, urljoin, urlsplit
 
+import httpcore
 import httpx
 
 from pipeline.archive.fetchlog import FetchEntry, FetchLog, Validators
@@ -38,9 +44,9 @@ from pipeline.crawl.settings import FetchSettings
 from pipeline.crawl.urlguard import PinnedBackend, URLGuard
 from pipeline.registry.model import Politeness
 
+KEPT_HOST_POOLS = 256   # hosts whose idle keep-alive connections stay open; a night reaches thousands
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 TRANSIENT_STATUSES = frozenset({408, 429})
-THREAD_WRITE_BYTES = 1024 * 1024   # bodies at least this big are hashed and written off the event loop
 _LATIN1_LABELS = frozenset({"iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii", "windows-1252"})
 _GB_LABELS = frozenset({"gb2312", "gbk", "x-gbk", "cp936", "gb_2312-80", "euc-cn", "gb18030"})
 _META_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
@@ -105,34 +111,104 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
 
 
 class _HostGate:
-    """Per-host concurrency limit and minimum spacing between requests to the host."""
+    """Per-host concurrency limit and minimum spacing between the starts of requests to the host.
 
-    def __init__(self, limit: int, min_delay_s: float, jitter_s: float, rng: random.Random) -> None:
+    A request's start is stamped when it leaves the gate (holding a slot under the global cap
+    too, so queueing for that cap never counts towards the delay) and again when its first byte
+    goes on the wire: opening a connection, or the TLS handshake, never eats into the delay the
+    host sees between two requests.
+    """
+
+    def __init__(self, limit: int, min_delay_s: float, jitter_s: float, rng: random.Random,
+                 global_slots: asyncio.Semaphore) -> None:
         self.min_delay_s = min_delay_s
         self._jitter_s = jitter_s
         self._rng = rng
         self._slots = asyncio.Semaphore(limit)
+        self._global_slots = global_slots
         self._queue = asyncio.Lock()      # first come, first served among this host's waiters
         self._next_start = 0.0
 
-    async def acquire(self) -> None:
+    async def acquire(self) -> float:
+        """Wait for a host slot, the delay since the host's previous start, and a global slot; returns this gap.
+
+        The gap (the delay plus this request's jitter) is what ``sent`` spaces the next start by.
+        """
         loop = asyncio.get_running_loop()
         async with self._queue:
             await self._slots.acquire()
             try:
-                while (wait := self._next_start - loop.time()) > 0:
-                    await asyncio.sleep(wait)   # re-check: a finishing request may push the start back
+                while True:
+                    while (wait := self._next_start - loop.time()) > 0:
+                        await asyncio.sleep(wait)
+                    await self._global_slots.acquire()
+                    if self._next_start <= loop.time():
+                        break
+                    self._global_slots.release()   # a retry pause pushed the start back meanwhile
             except BaseException:
                 self._slots.release()
                 raise
-            self._next_start = loop.time() + self.min_delay_s
+            gap = self.min_delay_s + (self._rng.uniform(0, self._jitter_s) if self._jitter_s else 0.0)
+            self._next_start = loop.time() + gap
+            return gap
+
+    def sent(self, gap: float) -> None:
+        """The request is going on the wire now: the host's next request starts ``gap`` later at the earliest."""
+        self._next_start = max(self._next_start, asyncio.get_running_loop().time() + gap)
 
     def release(self, pause_s: float = 0.0) -> None:
-        """Free the slot; the next request waits the delay (plus jitter) or ``pause_s``, whichever is longer."""
-        now = asyncio.get_running_loop().time()
-        gap = self.min_delay_s + (self._rng.uniform(0, self._jitter_s) if self._jitter_s else 0.0)
-        self._next_start = max(self._next_start, now + gap, now + pause_s)
+        """Free both slots; with ``pause_s`` (a retry's backoff or Retry-After) nothing starts before it has passed."""
+        if pause_s:
+            self._next_start = max(self._next_start, asyncio.get_running_loop().time() + pause_s)
+        self._global_slots.release()
         self._slots.release()
+
+
+class _HostPools(httpx.AsyncBaseTransport):
+    """A keep-alive connection pool per host, the least recently used idle ones closed beyond ``KEPT_HOST_POOLS``.
+
+    httpcore scans every connection of a pool on each request, and a single pool shared by all
+    hosts (capped at the global limit) keeps closing one host's idle connection to open another's;
+    a pool per host reuses each host's connection at the cost of a scan over that host's alone.
+    """
+
+    def __init__(self, backend: httpcore.AsyncNetworkBackend, max_connections: int) -> None:
+        self._backend = backend       # connects only to addresses the URL guard vetted
+        self._limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections,
+                                    keepalive_expiry=30)
+        self._ssl_context = httpx.create_ssl_context()   # built once: loading the CA bundle takes milliseconds
+        self._pools: OrderedDict[tuple[bytes, bytes], httpx.AsyncHTTPTransport] = OrderedDict()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        key = (request.url.raw_scheme, request.url.netloc)
+        pool = self._pools.get(key)
+        if pool is None:
+            pool = self._pools[key] = httpx.AsyncHTTPTransport(verify=self._ssl_context, limits=self._limits, retries=0)
+            pool._pool._network_backend = self._backend
+            await self._close_idle_pools(keep=key)
+        else:
+            self._pools.move_to_end(key)
+        return await pool.handle_async_request(request)
+
+    async def _close_idle_pools(self, keep: tuple[bytes, bytes]) -> None:
+        """Close the least recently used pools beyond the limit that have no request in flight (never ``keep``'s)."""
+        excess = len(self._pools) - KEPT_HOST_POOLS
+        if excess <= 0:
+            return
+        idle = []
+        for key, pool in self._pools.items():   # least recently used first
+            if len(idle) == excess or key == keep:
+                break
+            if all(connection.is_idle() for connection in pool._pool.connections):
+                idle.append(key)
+        closing = [self._pools.pop(key) for key in idle]   # taken out before any await: no request can pick them up
+        for pool in closing:
+            await pool.aclose()
+
+    async def aclose(self) -> None:
+        pools, self._pools = list(self._pools.values()), OrderedDict()
+        for pool in pools:
+            await pool.aclose()
 
 
 @dataclass
@@ -183,21 +259,12 @@ class Fetcher:
         self._robots: dict[str, asyncio.Task[RobotsPolicy]] = {}
         self._global: asyncio.Semaphore | None = None
         self._client: httpx.AsyncClient | None = None
+        self._archive_writer: ThreadPoolExecutor | None = None
 
     async def __aenter__(self) -> Fetcher:
         settings = self.settings
-        # One connection per global slot: httpcore scans its whole pool on every request, so a
-        # bigger pool of idle keep-alive connections costs more CPU than the reconnects it saves.
-        limits = httpx.Limits(
-            max_connections=settings.global_concurrency,
-            max_keepalive_connections=settings.global_concurrency,
-            keepalive_expiry=30,
-        )
-        transport = httpx.AsyncHTTPTransport(limits=limits, retries=0)
-        # Connect only to addresses the URL guard vetted (no second DNS lookup, no rebinding).
-        transport._pool._network_backend = PinnedBackend(self.guard)
         self._client = httpx.AsyncClient(
-            transport=transport,
+            transport=_HostPools(PinnedBackend(self.guard), settings.global_concurrency),
             follow_redirects=False,
             timeout=httpx.Timeout(
                 connect=settings.connect_timeout_s, read=settings.read_timeout_s,
@@ -210,6 +277,7 @@ class Fetcher:
             },
         )
         self._global = asyncio.Semaphore(settings.global_concurrency)
+        self._archive_writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gongkai-archive")
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
@@ -218,6 +286,9 @@ class Fetcher:
         if self._client is not None:
             await self._client.aclose()
             self._client = None
+        if self._archive_writer is not None:
+            self._archive_writer.shutdown(wait=True)   # a cancelled fetch's write still completes
+            self._archive_writer = None
 
     async def fetch(
         self,
@@ -329,11 +400,15 @@ class Fetcher:
 
     async def _attempt(self, call: _Call, url: str, method: str, data: dict | None, conditional: bool) -> _Answer:
         gate = self._gate(url, call.politeness)
-        await gate.acquire()
+        gap = await gate.acquire()
+
+        async def on_wire(event: str, info: dict) -> None:
+            if event == "http11.send_request_headers.started":
+                gate.sent(gap)
+
         answer: _Answer | None = None
         try:
-            async with self._global:
-                answer = await self._exchange(call, url, method, data, conditional)
+            answer = await self._exchange(call, url, method, data, conditional, on_wire)
             return answer
         finally:
             pause = 0.0
@@ -342,7 +417,8 @@ class Fetcher:
                 pause = max(self._backoff_s(call.retries), min(retry_after or 0.0, self.settings.max_retry_after_s))
             gate.release(pause)
 
-    async def _exchange(self, call: _Call, url: str, method: str, data: dict | None, conditional: bool) -> _Answer:
+    async def _exchange(self, call: _Call, url: str, method: str, data: dict | None, conditional: bool,
+                        on_wire: Callable[[str, dict], Awaitable[None]]) -> _Answer:
         headers: dict[str, str] = {}
         if call.referrer:
             headers["Referer"] = _ascii_url(call.referrer)
@@ -358,7 +434,7 @@ class Fetcher:
         started = time.perf_counter()
         body_started = False
         try:
-            request = self._client.build_request(method, url, headers=headers, data=data)
+            request = self._client.build_request(method, url, headers=headers, data=data, extensions={"trace": on_wire})
             async with asyncio.timeout(self.settings.total_timeout_s):
                 response = await self._client.send(request, stream=True)
                 try:
@@ -440,9 +516,12 @@ class Fetcher:
         return answer
 
     async def _store(self, body: bytes) -> str:
-        if len(body) >= THREAD_WRITE_BYTES:
-            return await asyncio.to_thread(self.archive.put, body)
-        return self.archive.put(body)
+        """Hash and write the body on the archive thread: directory creation and file writes would stall the loop.
+
+        One thread, not a pool: the writes wait on the file system anyway, and every extra thread
+        competing for the GIL delays the event loop's timers (and so each host's next request).
+        """
+        return await asyncio.get_running_loop().run_in_executor(self._archive_writer, self.archive.put, body)
 
     def _gate(self, url: str, politeness: Politeness | None) -> _HostGate:
         """The host's gate, created with the politeness of the first fetch that reaches the host."""
@@ -453,7 +532,7 @@ class Fetcher:
             delay = self.settings.min_delay_s
             if politeness is not None and politeness.min_delay_s is not None:
                 delay = politeness.min_delay_s
-            gate = _HostGate(limit, delay, self.settings.jitter_s, self._rng)
+            gate = _HostGate(limit, delay, self.settings.jitter_s, self._rng, self._global)
             self._hosts[netloc] = gate
         return gate
 

@@ -31,6 +31,7 @@ class Hit:
     body: bytes
     start: float
     end: float = 0.0
+    client_port: int = 0              # the connection the request came on
 
 
 class _QuietServer(ThreadingHTTPServer):
@@ -61,7 +62,8 @@ class LoopbackServer:
             def _serve(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 hit = Hit(self.command, self.path, {k.lower(): v for k, v in self.headers.items()},
-                          self.rfile.read(length) if length else b"", time.monotonic())
+                          self.rfile.read(length) if length else b"", time.monotonic(),
+                          client_port=self.client_address[1])
                 server._enter(hit)
                 try:
                     route = server.routes.get(self.path.split("?", 1)[0])
@@ -118,10 +120,10 @@ class LoopbackServer:
     def hits_for(self, path: str) -> list[Hit]:
         return [hit for hit in self.hits if hit.path.split("?", 1)[0] == path]
 
-    def gaps(self) -> list[float]:
-        """Idle time between one request's end and the next one's start (requests in start order)."""
-        ordered = sorted(self.hits, key=lambda hit: hit.start)
-        return [later.start - earlier.end for earlier, later in zip(ordered, ordered[1:])]
+    def start_gaps(self) -> list[float]:
+        """Time between the starts of consecutive requests (the span the fetcher's delay governs)."""
+        starts = sorted(hit.start for hit in self.hits)
+        return [later - earlier for earlier, later in zip(starts, starts[1:])]
 
     def __enter__(self) -> LoopbackServer:
         self._thread.start()

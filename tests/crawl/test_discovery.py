@@ -2,6 +2,7 @@ import asyncio
 from datetime import date
 
 import pytest
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from pipeline.crawl.discovery import (
     column_links, decode_page, discover_columns, find_attachments, page_meta, parse_date,
@@ -93,8 +94,8 @@ def test_attachments_from_href_oldsrc_script_and_body_images_only():
     <a href="/module/download/downfile.jsp?classid=0&filename=abc.docx">下载</a>
     <a href="./other.html">正文</a><span oldsrc="P021.wps"></span></div>
     <script>var appLinkStr = '<a href="./P022.ofd">x</a>';</script></body></html>"""
-    body = '<div id="zoom"><img src="./W020.jpg" alt="表"></div>'
-    found = {a.url: a.name for a in find_attachments(html, "http://x.gov.cn/a/202201/t20220111_1.html", body_html=body)}
+    body = HTMLParser('<div id="zoom"><img src="./W020.jpg" alt="表"></div>')
+    found = {a.url: a.name for a in find_attachments(html, "http://x.gov.cn/a/202201/t20220111_1.html", body=body)}
     base = "http://x.gov.cn/a/202201/"
     assert found == {
         base + "P020.pdf": "年报.pdf",

@@ -103,16 +103,15 @@ class PlatformAdapter:
 
     def parse_article(self, page: Page) -> Article:
         tree = HTMLParser(page.text)
-        meta = page_meta(page.text)
+        meta = page_meta(tree)
         body = self._body(tree)
         title = meta.get("articletitle") or self._title(tree)
         published = parse_date(meta.get("pubdate")) or parse_date(self._date_text(tree))
-        body_html = body.html if body is not None else None
         return Article(
             title=clean_text(title) or None,
             published=published,
             body_text=clean_text(body.text(separator=" ")) if body is not None else "",
-            attachments=find_attachments(page.text, page.url, body_html=body_html),
+            attachments=find_attachments(page.text, page.url, tree=tree, body=body),
             continuation_pages=self.continuation_pages(page),
             site_division_code=site_id_division(meta.get("siteidcode")),
             has_tables=body is not None and body.css_first("table") is not None,
