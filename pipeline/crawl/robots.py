@@ -43,9 +43,6 @@ class RobotsPolicy:
         return None if delay is None else min(float(delay), MAX_CRAWL_DELAY_S)
 
 
-ALLOW_ALL = RobotsPolicy()
-
-
 def robots_url(url: str) -> str:
     """``scheme://netloc/robots.txt`` for the host serving ``url``."""
     parts = urlsplit(url)

@@ -23,7 +23,7 @@ import pipeline
 from pipeline.archive import Archive
 from pipeline.config import PACKAGE_DIR, Paths
 from pipeline.crawl.crawler import run_crawl
-from pipeline.crawl.records import DocumentRecord, PortalHealth
+from pipeline.crawl.records import DocumentRecord
 from pipeline.crawl.settings import FetchSettings
 from pipeline.extract.isolate import parse_many
 from pipeline.registry import load_portals, regions_frame
@@ -245,8 +245,3 @@ def publish_warehouse(config: NightConfig) -> Path:
     publish(config.paths.working_warehouse, config.paths.warehouse)
     log.info("publish: %s", config.paths.warehouse)
     return config.paths.warehouse
-
-
-def health_records(config: NightConfig) -> list[PortalHealth]:
-    """The night's portal outcomes as records (for checks and the operator's view)."""
-    return [PortalHealth(**row) for row in read_health(config).iter_rows(named=True)]

@@ -78,10 +78,6 @@ class PlatformAdapter:
         """True when the page carries this platform's markers."""
         return False
 
-    def start_requests(self, column_url: str) -> list[PageRequest]:
-        """What to fetch to read a column (the column page itself unless the platform says otherwise)."""
-        return [PageRequest(column_url)]
-
     def parse_listing(self, page: Page) -> Listing:
         tree = HTMLParser(page.text)
         links: list[Node] = []

@@ -14,7 +14,6 @@ from pipeline.crawl.platforms.base import Page, PageRequest, PlatformAdapter
 CREATE_PAGE_HTML = re.compile(
     r"createPageHTML\(\s*(?:['\"][^'\"]*['\"]\s*,\s*)?(\d+)\s*,\s*(\d+)\s*,\s*['\"]([^'\"]+)['\"]\s*,\s*['\"]([^'\"]+)['\"]"
 )
-COUNT_PAGE = re.compile(r"var\s+countPage\s*=\s*(\d+)")
 TRS_ARTICLE_URL = re.compile(r"/t\d{8}_\d+(?:_\d+)?\.s?html?$")
 
 
