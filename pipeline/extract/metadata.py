@@ -18,6 +18,8 @@ from pipeline.report.model import ReportMeta
 _TITLE_WORDS = ("年度报告", "工作报告", "年报", "告年度报", "工作年度")
 _REPORT_SUBJECT = re.compile(r"(?P<subject>[\u4e00-\u9fff]{2,40}?)\s*(20\d{2})\s*年度?\s*(?:政府)?信息公开")
 _SUBJECT_AFTER_YEAR = re.compile(r"^(20\d{2})年度?(?P<subject>[\u4e00-\u9fff]{2,40}?)(?:政府)?信息公开")
+# a title that states no year: 乌海市工业和信息化局政府信息公开工作年度报告
+_SUBJECT_NO_YEAR = re.compile(r"^(?P<subject>[\u4e00-\u9fff]{2,40}?)(?:政府)?信息公开(?:工作)?(?:年度报告|年报)")
 _COMPILED_BY = re.compile(r"(?:由|是)(?P<subject>[\u4e00-\u9fff]{2,30}?(?:人民政府|办事处))")
 _STATISTICS_PERIOD = re.compile(r"(20\d{2})年1月1日(?:起)?(?:至|到|-|—|～|~)(20\d{2})年12月31日")
 _NARRATIVE_YEAR = re.compile(r"(?<![\d〔\[(（])(20\d{2})\s*年度?(?!\s*\d{1,2}\s*月)(?![\d〕\])）])")
@@ -27,10 +29,12 @@ _ISO_DATE = re.compile(r"(?:发布时间|发布日期|时间|日期)\s*[:：]\s*
 _REGION_UNIT = re.compile(
     r"[\u4e00-\u9fff]{2,10}?(?:特别行政区|自治区|自治州|自治县|高新区|开发区|新区|经开区|街道|省|市|州|盟|县|旗|区|镇|乡)"
 )
-_NOT_A_PLACE = ("和", "城乡", "本级", "我", "全")
+# 住房和城乡(建设局) is a department, not a 乡; 和 alone is no mark (呼和浩特市, 和田地区, 和平区)
+_NOT_A_PLACE = ("城乡", "本级", "我", "全")
 _BODY_SUFFIX = re.compile(r"(?:人民政府(?:办公室|办公厅)?|办事处|委员会|管理委员会|局|办公室|办|委|厅|中心|院|所|站|队|处)$")
 _LEADING_VERBS = re.compile(r"^.*(?:公布|发布|编制|现将|根据|特向社会|关于|由|为)(?=[\u4e00-\u9fff]{2,})")
 _TRAILING_WORDS = re.compile(r"(?:关于|的)$")
+_SITE_CHROME = re.compile(r"网站|门户|网$")  # 人民政府门户网站: the portal's banner, not the publisher
 _MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
 
 
@@ -62,7 +66,7 @@ def _subject(lines: list[str], title: str | None) -> str | None:
     """The words before the year in the title or the report-naming sentence: who reports."""
     if title:
         compact_title = normalize_cell_text(title)
-        for pattern in (_REPORT_SUBJECT, _SUBJECT_AFTER_YEAR):
+        for pattern in (_REPORT_SUBJECT, _SUBJECT_AFTER_YEAR, _SUBJECT_NO_YEAR):
             match = pattern.search(compact_title)
             subject = _clean_subject(match.group("subject")) if match else ""
             if subject and (region_of(subject) or _BODY_SUFFIX.search(subject)):
@@ -70,7 +74,7 @@ def _subject(lines: list[str], title: str | None) -> str | None:
         index = lines.index(title) if title in lines else -1
         for neighbour in lines[max(0, index - 2):index + 3]:
             compact = normalize_cell_text(neighbour)
-            if neighbour != title and len(compact) <= 30 and _BODY_SUFFIX.search(compact):
+            if neighbour != title and len(compact) <= 30 and _BODY_SUFFIX.search(compact) and not _SITE_CHROME.search(compact):
                 return compact
     for pattern in (_REPORT_SUBJECT, _COMPILED_BY):
         for line in lines[:25]:

@@ -14,16 +14,19 @@ from dataclasses import dataclass, field
 
 BLANK_MARKS = {"", "/", "／", "—", "——", "-", "－", "–", "_", "&nbsp;", "\\", "、"}
 ZERO_WORDS = {"无", "零"}
-UNIT_FACTORS = {"元": 1.0, "万元": 10_000.0, "亿元": 100_000_000.0}
+UNIT_FACTORS = {"元": 1.0, "千元": 1_000.0, "万元": 10_000.0, "百万元": 1_000_000.0, "千万元": 10_000_000.0,
+                "亿元": 100_000_000.0}
+# longest first: 千元 and 百万元 end in 元 and 万元, and must not be read as them
+_UNIT_RE = "亿元|千万元|百万元|万元|千元|元"
 
 _NUMBER = re.compile(
     r"^(?P<sign>[+\-]|增加|减少|增|减)?\s*(?P<digits>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*"
-    r"(?P<unit>亿元|万元|元|件|项|个|条|宗|次)?"
+    rf"(?P<unit>{_UNIT_RE}|件|项|个|条|宗|次)?"
     r"(?P<annotation>[（(【\[].*[)）】\]])?$"
 )
 _SPLIT_DIGITS = re.compile(r"\d\s+[+\-]?\d")
 _SPACE_GROUPED = re.compile(r"^\d{1,3}(?: \d{3})+$")
-_HEADER_UNIT = re.compile(r"(?:单位|单 位)?\s*[:：]?\s*(亿元|万元|元)")
+_HEADER_UNIT = re.compile(rf"(?:单位|单 位)?\s*[:：]?\s*({_UNIT_RE})")
 
 
 @dataclass(frozen=True)

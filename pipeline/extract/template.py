@@ -90,14 +90,109 @@ def tokens_from_blocks(blocks: list[Block]) -> list[Token]:
             continue
         if not isinstance(block, TableBlock):
             continue
+        numbered = _row_number_columns(block)
         for r, row in enumerate(block.cells):
             for c, text in enumerate(row):
                 anchor = block.anchors[r][c] if r < len(block.anchors) and c < len(block.anchors[r]) else (r, c)
                 if tuple(anchor) != (r, c):
                     continue
+                if c in numbered and r > numbered[c] and _is_row_number(text):
+                    continue   # the 序号 column numbers the rows; its digits are no cell of the form
                 where = f"{block.locator}, row {r + 1}, col {c + 1}" if block.locator else f"row {r + 1}, col {c + 1}"
                 tokens.extend(Token(part, where, (b, r)) for part in split_merged_cells(text or ""))
     return tokens
+
+
+_ROW_NUMBER_HEADERS = {"序号", "编号", "行次", "序"}
+
+
+def _is_row_number(text: str | None) -> bool:
+    if not text or len(text) > 8:
+        return False
+    return bool(re.fullmatch(r"\d{1,3}", labels.normalize(text or "").rstrip("、.．")))
+
+
+def _row_number_columns(block: TableBlock) -> dict[int, int]:
+    """Column → the row of its 序号 header, for the columns of a table that number its rows."""
+    found: dict[int, int] = {}
+    for r, row in enumerate(block.cells):
+        for c, text in enumerate(row):
+            if c not in found and labels.normalize(text or "") in _ROW_NUMBER_HEADERS:
+                found[c] = r
+    return found
+
+
+def _is_row_label(text: str) -> bool:
+    """A cell that opens a row of one of the template's tables (its label or group label)."""
+    if labels.active_row(text) or labels.application_group(text) or labels.is_review_header(text):
+        return True
+    return any(labels.application_row(text, template=t, group=None) for t in ("2019", "2021"))
+
+
+def _label_key(text: str) -> object:
+    """The row a label names, in either template (None when it names none)."""
+    if len(text) > labels.MAX_LABEL_LENGTH:
+        return None
+    return (labels.active_row(text) or labels.application_row(text, template="2019", group=None)
+            or labels.application_row(text, template="2021", group=None))
+
+
+def join_wrapped_labels(tokens: list[Token]) -> list[Token]:
+    """A label wrapped over lines, as text copied from a PDF gives it (`一、本年新收政府信息公` /
+    `开申请数量`), is one label: lines that are not values are joined while the joined text names a
+    row and each further line, alone, names none (so two labels in a row are never merged)."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        j, best = i + 1, None
+        text = token.text.strip()
+        while (j < len(tokens) and j - i <= 4 and _alone(tokens, i) and _alone(tokens, j)
+               and not token.is_value and not tokens[j].is_value and _label_key(tokens[j].text) is None
+               and not labels.application_group(tokens[j].text) and not labels.is_review_header(tokens[j].text)
+               and not labels.section_heading(tokens[j].text) and not labels.article_marker(tokens[j].text)):
+            text += tokens[j].text.strip()
+            key = _label_key(text)
+            if key is not None and _label_key(token.text) in (None, key):
+                best = (j, text)
+            j += 1
+        if best is None:
+            out.append(token)
+            i += 1
+            continue
+        joined = Token(best[1], token.locator, token.row_id)
+        out.append(joined)
+        i = best[0] + 1
+    return out
+
+
+def _alone(tokens: list[Token], k: int) -> bool:
+    """The token is a printed line of its own, not one cell of a row of several."""
+    return not _shares_row(tokens, k)
+
+
+def drop_row_numbers(tokens: list[Token]) -> list[Token]:
+    """A row-number column copied as lone cells (one cell per line): 1 规章 … 2 规范性文件 … .
+
+    Each row's number then sits right after the previous row's last value, where it would be read
+    as that row's value. Integers alone on their line that stand right before row labels and count
+    1, 2, 3, … (at least three in a row) are row numbers, not cells of the form, and are dropped.
+    (In a table row the last cell before the next row's label is that row's 总计, never a row number.)
+    """
+    candidates = [i for i in range(len(tokens) - 1)
+                  if _is_row_number(tokens[i].text) and _alone(tokens, i) and tokens[i].row_id != tokens[i + 1].row_id
+                  and not tokens[i + 1].is_value and _is_row_label(tokens[i + 1].text)]
+    drop: set[int] = set()
+    run: list[int] = []
+    for i in candidates + [-1]:
+        number = int(labels.normalize(tokens[i].text).rstrip("、.．")) if i >= 0 else None
+        if run and number == int(labels.normalize(tokens[run[-1]].text).rstrip("、.．")) + 1:
+            run.append(i)
+            continue
+        if len(run) >= 3:
+            drop.update(run)
+        run = [i] if number == 1 else []
+    return [t for k, t in enumerate(tokens) if k not in drop] if drop else tokens
 
 
 def find_sections(tokens: list[Token], template: str | None = None) -> dict[str, tuple[int, int]]:
@@ -278,6 +373,8 @@ def _active_header(tokens: list[Token], start: int, label_index: int, table: str
     """Column keys printed above a section 二 row, in printed order, read back to the table's marker."""
     found: list[str] = []
     units: dict[str, str | None] = {}
+    rows: set[tuple[int, int]] = set()
+    in_a_row = False
     for k in range(label_index - 1, start - 1, -1):
         text = tokens[k].text
         if labels.article_marker(text):
@@ -288,6 +385,9 @@ def _active_header(tokens: list[Token], start: int, label_index: int, table: str
                 break
             continue
         col = labels.active_column(table, text)
+        if col:
+            rows.add(tokens[k].row_id)
+            in_a_row = in_a_row or _shares_row(tokens, k)
         if col and (not found or found[-1] != col):
             found.append(col)
             units.setdefault(col, header_money_unit(text))
@@ -296,7 +396,16 @@ def _active_header(tokens: list[Token], start: int, label_index: int, table: str
     for col in found:
         if col not in deduped:
             deduped.append(col)
+    if len(rows) > 1 and in_a_row:
+        # header cells of one table row plus a piece printed on another line (a wrapped cell's
+        # first line above its row, as PDF text copies give it): their order is not the columns'
+        return [], units
     return deduped, units
+
+
+def _shares_row(tokens: list[Token], k: int) -> bool:
+    """The token is one cell of a printed row of several cells (not a line of its own)."""
+    return any(0 <= j < len(tokens) and tokens[j].row_id == tokens[k].row_id for j in (k - 1, k + 1))
 
 
 def _applications(tokens: list[Token], start: int, end: int, template: str, cells: list[Cell]) -> None:
@@ -311,8 +420,9 @@ def _applications(tokens: list[Token], start: int, end: int, template: str, cell
             continue
         text = tokens[i].text
         row = labels.application_row(text, template=template, group=group)
+        # a group label merged with its first sub-row (（六）其他处理 1.申请人… in one cell) opens the group too
+        group = labels.application_group(text) or group
         if row is None:
-            group = labels.application_group(text) or group
             continue
         matches.setdefault(row, []).append(i)
     for row, positions in matches.items():
@@ -351,6 +461,9 @@ def _review(tokens: list[Token], start: int, end: int, template: str, cells: lis
             i += 1
         if any(not t.is_blank for t in run) and len(run) >= len(best):
             best = run
+    numbered = any(labels.normalize(t.text) in _ROW_NUMBER_HEADERS for t in tokens[start:end])
+    if numbered and len(best) == 16 and _is_row_number(best[0].text):
+        best = best[1:]   # a 序号 column heads the table: the data row opens with its row number
     if best:
         keys = [("review_litigation", row, col) for row in labels.REVIEW_ROWS for col in labels.REVIEW_COLUMNS]
         _emit_row(cells, template, keys, best, proof=_review_proof)
@@ -362,7 +475,7 @@ def extract_cells(blocks: list[Block], *, year: int | None = None, ends_mid_cell
     `ends_mid_cell`: the source stops right after the last character (a stored copy cut off), so
     a number printed last may have lost digits and is flagged uncertain.
     """
-    tokens = tokens_from_blocks(blocks)
+    tokens = join_wrapped_labels(drop_row_numbers(tokens_from_blocks(blocks)))
     if ends_mid_cell and tokens and tokens[-1].parsed.is_number:
         tokens[-1].may_be_cut = True
     sections = find_sections(tokens)

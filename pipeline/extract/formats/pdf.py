@@ -610,13 +610,11 @@ def _merge_pages(pages: list[list[TextBlock | _PlacedTable]]) -> list[Block]:
             open_table = None
 
     for number, items in enumerate(pages, start=1):
-        page_tables = 0
         for position, item in enumerate(items):
             if isinstance(item, TextBlock):
                 close()
                 blocks.append(item)
                 continue
-            page_tables += 1
             if open_table is not None and position == 0 and _continues(open_table, item):
                 _append(open_table, item)
                 open_locator = f"{open_locator.split(', ')[0]}-{number}, table {table_count}"
