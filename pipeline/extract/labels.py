@@ -9,6 +9,7 @@ not name the thing it asks about.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pipeline.extract.numbers import normalize_cell_text
 
@@ -93,14 +94,20 @@ APPLICATION_ROWS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("other_no_correction", ("不补正",)),
     ("other_fee_unpaid", ("收费通知", "缴纳费用")),
 )
+# Label functions are pure and a report repeats the same few hundred strings many times over,
+# so their answers are cached per process.
+_cached = lru_cache(maxsize=1 << 16)
+
 _GROUPS = (("denied", "不予公开"), ("unable", "无法提供"), ("not_processed", "不予处理"), ("other", "其他处理"))
 MAX_LABEL_LENGTH = 60
 
 
+@_cached
 def normalize(text: str) -> str:
     return normalize_cell_text(text)
 
 
+@_cached
 def strip_label(text: str) -> str:
     """A label without parenthetical instructions and leading numbering: 1.属于国家秘密 → 属于国家秘密."""
     norm = _PARENTHETICAL.sub("", normalize(text))
@@ -111,6 +118,7 @@ def strip_label(text: str) -> str:
     return norm
 
 
+@_cached
 def article_marker(text: str) -> str | None:
     """第二十条第（五）项 → 'licensing' (the section 二 table it introduces)."""
     norm = normalize(text)
@@ -120,6 +128,7 @@ def article_marker(text: str) -> str | None:
     return SECTION_TABLES.get(match.group(1)) if match else None
 
 
+@_cached
 def section_heading(text: str) -> str | None:
     """Which report section a heading opens: '二', '三', '四' or '五' (None for anything else)."""
     norm = normalize(text)
@@ -137,6 +146,7 @@ def section_heading(text: str) -> str | None:
     return None
 
 
+@_cached
 def active_row(text: str) -> tuple[str, str] | None:
     """A section 二 row label → (table, row)."""
     if len(normalize(text)) > MAX_LABEL_LENGTH:
@@ -148,6 +158,7 @@ def active_row(text: str) -> tuple[str, str] | None:
     return None
 
 
+@_cached
 def active_column(table: str, text: str) -> str | None:
     """A section 二 column header → the column key within `table`."""
     norm = strip_label(text) or normalize(text)
@@ -157,6 +168,7 @@ def active_column(table: str, text: str) -> str | None:
     return None
 
 
+@_cached
 def application_group(text: str) -> str | None:
     """（三）不予公开 → 'denied' etc.: the outcome groups whose sub-rows are numbered 1., 2., …"""
     norm = normalize(text)
@@ -168,6 +180,7 @@ def application_group(text: str) -> str | None:
     return None
 
 
+@_cached
 def application_row(text: str, *, template: str, group: str | None) -> str | None:
     """A section 三 row label → row key (a group heading alone is not a row, except 2019's 其他处理)."""
     norm = normalize(text)
@@ -188,6 +201,7 @@ def application_row(text: str, *, template: str, group: str | None) -> str | Non
     return None
 
 
+@_cached
 def is_review_header(text: str) -> bool:
     """A cell of the section 四 table header (行政复议, 结果维持, 总计, a split 总/计 …), not a sentence."""
     norm = normalize(text)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 BLANK_MARKS = {"", "/", "／", "—", "——", "-", "－", "–", "_", "&nbsp;", "\\", "、"}
 ZERO_WORDS = {"无", "零"}
@@ -45,6 +46,7 @@ class ParsedNumber:
         return self.value is not None
 
 
+@lru_cache(maxsize=1 << 16)
 def normalize_cell_text(text: str) -> str:
     """Full-width digits/signs/brackets → ASCII (NFKC), every kind of space removed."""
     text = text.replace("&nbsp;", " ")
