@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
-import polars as pl
 
 from pipeline.config import project_root
 from pipeline.defs.schedules import NIGHTLY_JOB_NAME
+from pipeline.orchestrate import stages
 from pipeline.orchestrate.stages import NightConfig
 from pipeline.warehouse.load import warehouse_totals
 from pipeline.warehouse.publish import connect_published
@@ -103,10 +103,11 @@ def _summarize(result: dg.ExecuteInProcessResult, resource_config: dict, elapsed
     from pipeline.defs.resources import GongkaiResource
 
     config: NightConfig = GongkaiResource(**resource_config).night_config()
-    health_path = config.paths.stage_dir / "crawl" / "health.parquet"
-    health = pl.read_parquet(health_path) if health_path.exists() else pl.DataFrame({"outcome": []}, schema={"outcome": pl.Utf8})
-    documents_path = config.paths.stage_dir / "crawl" / "documents.parquet"
-    documents = pl.read_parquet(documents_path).height if documents_path.exists() else 0
+    try:
+        outcomes = dict(stages.read_health(config).group_by("outcome").len().iter_rows())
+        documents = len(stages.read_documents(config))
+    except FileNotFoundError:  # the run failed before the crawl wrote its records
+        outcomes, documents = {}, 0
     reports = facts = failed = 0
     if config.paths.warehouse.exists():
         with connect_published(config.paths.warehouse) as con:
@@ -117,9 +118,8 @@ def _summarize(result: dg.ExecuteInProcessResult, resource_config: dict, elapsed
         for evaluation in result.get_asset_check_evaluations()
         if not evaluation.passed
     ]
-    outcomes = dict(health.group_by("outcome").len().iter_rows()) if health.height else {}
     return NightResult(
-        success=result.success, run_id=result.run_id, elapsed_s=elapsed, portals=health.height,
+        success=result.success, run_id=result.run_id, elapsed_s=elapsed, portals=sum(outcomes.values()),
         portal_outcomes=outcomes, documents=documents, reports=reports, facts=facts, failed_checks=failed,
         failed_steps=failed_steps, check_failures=check_failures, warehouse=config.paths.warehouse,
     )

@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -69,11 +70,12 @@ def _stage_file(config: NightConfig, name: str) -> Path:
     return config.paths.stage_dir / name
 
 
-def _write_frame_atomically(frame: pl.DataFrame, path: Path) -> None:
+def _replace_atomically(path: Path, write: Callable[[Path], None]) -> None:
+    """Write `path` through a temporary file beside it, so readers never see half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=path.name + ".", dir=path.parent)
     os.close(handle)
-    frame.write_parquet(temporary)
+    write(Path(temporary))
     os.replace(temporary, path)
 
 
@@ -101,8 +103,8 @@ def crawl(config: NightConfig, portals: list[Portal], run_id: str) -> CrawlSumma
     outcome = run_crawl(portals, archive_root=config.paths.archive_root, settings=config.fetch, run_id=run_id)
     documents = pl.DataFrame([dataclasses.asdict(d) for d in outcome.documents], schema=CRAWL_DOCUMENT_SCHEMA)
     health = pl.DataFrame([dataclasses.asdict(h) for h in outcome.health], schema=HEALTH_SCHEMA)
-    _write_frame_atomically(documents, _stage_file(config, "crawl/documents.parquet"))
-    _write_frame_atomically(health, _stage_file(config, "crawl/health.parquet"))
+    _replace_atomically(_stage_file(config, "crawl/documents.parquet"), documents.write_parquet)
+    _replace_atomically(_stage_file(config, "crawl/health.parquet"), health.write_parquet)
     outcomes = dict(health.group_by("outcome").len().sort("outcome").iter_rows()) if health.height else {}
     summary = CrawlSummary(len(portals), documents.height, outcome.requests, outcome.not_modified,
                            outcome.bytes_downloaded, outcomes)
@@ -171,20 +173,22 @@ def parse(config: NightConfig) -> ParseSummary:
     cache_dir = config.paths.parse_cache_dir / version
     archive = Archive(config.paths.archive_root)
     records = [r for r in read_documents(config) if all(archive.has(sha) for sha in (r.sha256, *r.continuation_sha256))]
+    keyed = [(_parse_key(record), record) for record in records]
     reports: dict[str, ParsedReport] = {}
-    for record in records:
-        cached = cache_dir / f"{_parse_key(record)}.json"
+    for key, record in keyed:
+        cached = cache_dir / f"{key}.json"
         if cached.exists():
-            reports[_parse_key(record)] = ParsedReport.from_contract(json.loads(cached.read_text(encoding="utf-8")), sha256=record.sha256)
-    to_parse = {_parse_key(r): r for r in records if _parse_key(r) not in reports}
+            reports[key] = ParsedReport.from_contract(json.loads(cached.read_text(encoding="utf-8")), sha256=record.sha256)
+    to_parse = {key: record for key, record in keyed if key not in reports}
     log.info("parse: %d documents (%d cached, %d to parse)", len(records), len(records) - len(to_parse), len(to_parse))
     items = ((r.url, _document_bytes(archive, r), r.filename, r.content_type) for r in to_parse.values())
     for key, report in zip(to_parse, parse_many(items, timeout_s=config.parse_timeout_s,
                                                memory_mb=config.parse_memory_mb, workers=config.parse_workers)):
         report.sha256 = to_parse[key].sha256
         reports[key] = report
-        _write_cache(cache_dir / f"{key}.json", report)
-    frames = build_frames(((r, reports[_parse_key(r)]) for r in records), parser_version=version)
+        contract = json.dumps(report.to_contract(), ensure_ascii=False)
+        _replace_atomically(cache_dir / f"{key}.json", lambda path: path.write_text(contract, encoding="utf-8"))
+    frames = build_frames(((record, reports[key]) for key, record in keyed), parser_version=version)
     frames.write(_stage_file(config, "parsed"))
     statuses = dict(frames.reports.group_by("parse_status").len().sort("parse_status").iter_rows()) if frames.reports.height else {}
     failed = int(frames.checks.filter(~pl.col("ok")).height) if frames.checks.height else 0
@@ -205,14 +209,6 @@ def _parse_key(record: DocumentRecord) -> str:
 def _document_bytes(archive: Archive, record: DocumentRecord) -> bytes:
     """The document as the parser should see it: a split article's pages are read as one page."""
     return b"\n".join(archive.get(sha) for sha in (record.sha256, *record.continuation_sha256))
-
-
-def _write_cache(path: Path, report: ParsedReport) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=path.name + ".", dir=path.parent)
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        json.dump(report.to_contract(), out, ensure_ascii=False)
-    os.replace(temporary, path)
 
 
 def read_parsed(config: NightConfig) -> ReportFrames:

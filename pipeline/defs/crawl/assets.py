@@ -1,5 +1,6 @@
 import dagster as dg
 
+from pipeline.defs.metadata import markdown_list
 from pipeline.defs.resources import GongkaiResource
 from pipeline.orchestrate import stages
 
@@ -29,9 +30,8 @@ def portals_healthy(gongkai: GongkaiResource) -> dg.AssetCheckResult:
         metadata={
             "portals": health.height,
             "broken": broken.height,
-            "broken_portals": dg.MetadataValue.md(
-                "\n".join(f"- `{r['portal_id']}` **{r['outcome']}**: {r['detail']}" for r in broken.iter_rows(named=True))
-                or "none"
+            "broken_portals": markdown_list(
+                f"`{r['portal_id']}` **{r['outcome']}**: {r['detail']}" for r in broken.iter_rows(named=True)
             ),
         },
     )

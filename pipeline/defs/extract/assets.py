@@ -1,6 +1,7 @@
 import dagster as dg
 import polars as pl
 
+from pipeline.defs.metadata import markdown_list
 from pipeline.defs.resources import GongkaiResource
 from pipeline.orchestrate import stages
 
@@ -33,9 +34,7 @@ def template_arithmetic(gongkai: GongkaiResource) -> dg.AssetCheckResult:
             "checks": frames.checks.height,
             "failed_checks": failed.height,
             "reports_failing": failing_reports.height,
-            "failing": dg.MetadataValue.md(
-                "\n".join(f"- {r['source_url']}" for r in failing_reports.head(50).iter_rows(named=True)) or "none"
-            ),
+            "failing": markdown_list((r["source_url"] for r in failing_reports.iter_rows(named=True)), limit=50),
         },
     )
 
@@ -50,9 +49,9 @@ def documents_readable(gongkai: GongkaiResource) -> dg.AssetCheckResult:
         metadata={
             "documents": reports.height,
             "unreadable": unreadable.height,
-            "details": dg.MetadataValue.md(
-                "\n".join(f"- {r['source_url']}: {r['parse_status']} {r['parse_error'] or ''}" for r in unreadable.head(50).iter_rows(named=True))
-                or "none"
+            "details": markdown_list(
+                (f"{r['source_url']}: {r['parse_status']} {r['parse_error'] or ''}" for r in unreadable.iter_rows(named=True)),
+                limit=50,
             ),
         },
     )
