@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 class TextBlock:
     text: str          # one paragraph or line, whitespace as printed (full-width spaces kept)
     locator: str = ""  # e.g. "page 2" or "line 57"
+    doubt: str = ""    # why the reader does not trust where this text sits; its cells are flagged uncertain
 
 
 @dataclass
@@ -26,6 +27,7 @@ class TableBlock:
     cells: list[list[str]]
     anchors: list[list[tuple[int, int]]] = field(default_factory=list)
     locator: str = ""  # e.g. "page 4, table 1"
+    doubt: str = ""    # why the reader does not trust this grid (see TextBlock.doubt)
 
     def __post_init__(self) -> None:
         if not self.anchors:

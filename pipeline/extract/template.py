@@ -28,6 +28,7 @@ class Token:
     row_id: tuple[int, int]          # (block, row): tokens of one printed row share it
     parsed: ParsedNumber = field(init=False)
     may_be_cut: bool = False         # the document ends inside this cell: its digits may be incomplete
+    doubtful: bool = False           # the reader does not trust the layout this cell was read from
 
     def __post_init__(self) -> None:
         self.parsed = parse_number(self.text)
@@ -86,7 +87,8 @@ def tokens_from_blocks(blocks: list[Block]) -> list[Token]:
     tokens: list[Token] = []
     for b, block in enumerate(blocks):
         if isinstance(block, TextBlock):
-            tokens.extend(Token(text, block.locator, (b, 0)) for text in split_merged_cells(block.text))
+            tokens.extend(Token(text, block.locator, (b, 0), doubtful=bool(block.doubt))
+                          for text in split_merged_cells(block.text))
             continue
         if not isinstance(block, TableBlock):
             continue
@@ -99,7 +101,8 @@ def tokens_from_blocks(blocks: list[Block]) -> list[Token]:
                 if c in numbered and r > numbered[c] and _is_row_number(text):
                     continue   # the 序号 column numbers the rows; its digits are no cell of the form
                 where = f"{block.locator}, row {r + 1}, col {c + 1}" if block.locator else f"row {r + 1}, col {c + 1}"
-                tokens.extend(Token(part, where, (b, r)) for part in split_merged_cells(text or ""))
+                tokens.extend(Token(part, where, (b, r), doubtful=bool(block.doubt))
+                              for part in split_merged_cells(text or ""))
     return tokens
 
 
@@ -160,7 +163,8 @@ def join_wrapped_labels(tokens: list[Token]) -> list[Token]:
             out.append(token)
             i += 1
             continue
-        joined = Token(best[1], token.locator, token.row_id)
+        joined = Token(best[1], token.locator, token.row_id,
+                       doubtful=any(t.doubtful for t in tokens[i:best[0] + 1]))
         out.append(joined)
         i = best[0] + 1
     return out
@@ -297,18 +301,22 @@ def _next_row(tokens: list[Token], start: int, end: int) -> list[Token]:
 def _emit_row(
     cells: list[Cell], template: str, keys: list[tuple[str, str, str]], values: list[Token],
     *, header_unknown: bool = False, header_units: dict[str, str | None] | None = None, proof=None,
+    label: Token | None = None,
 ) -> None:
     """Place a row's printed cells under `keys` (table, row, col) and record them with their flags.
 
     A printed value is uncertain when its own column is unsettled, when any column of the same
     contract row is (the row's alignment is then unproven), when the header does not prove the
     column order and the row's values differ, or when the source may have cut its digits off.
+    Every cell of a row whose label or values come from a layout the reader doubts is
+    uncertain, blanks included (a value lost to that layout reads as blank).
     """
     placement = align_row(values, len(keys), is_blank=lambda t: t is None or t.is_blank,
                           value_of=_cell_identity, proof=proof)
     printed = [t for t in placement.cells if t is not None and not t.is_blank]
     order_unsettled = header_unknown and len({t.parsed.value for t in printed}) > 1
     unsettled_rows = {(table, row) for (table, row, _), uncertain in zip(keys, placement.uncertain) if uncertain}
+    doubtful = any(t is not None and t.doubtful for t in [label, *values])
     for (table, row, col), token, uncertain in zip(keys, placement.cells, placement.uncertain):
         spec = cell_spec(template, table, row, col)
         if spec is None:
@@ -322,8 +330,10 @@ def _emit_row(
         cut = token is not None and token.may_be_cut
         if cut:
             flags.append("truncated")
+        if doubtful:
+            flags.append("implausible_layout")
         row_unsettled = (table, row) in unsettled_rows or order_unsettled
-        if (uncertain or cut or (row_unsettled and printed_here)) and "uncertain" not in flags:
+        if (uncertain or cut or doubtful or (row_unsettled and printed_here)) and "uncertain" not in flags:
             flags.append("uncertain")
         cells.append(Cell(table, row, col, value, token.text if token is not None else "", flags,
                           token.locator if token is not None else (values[0].locator if values else "")))
@@ -355,7 +365,7 @@ def _active_tables(tokens: list[Token], start: int, end: int, template: str, cel
         proven = len(header) == len(columns) and set(header) == set(columns)
         keys = [(table, row, col) for col in (header if proven else columns)]
         _emit_row(cells, template, keys, _row_values(tokens, i, end),
-                  header_unknown=not proven and len(columns) > 1, header_units=units)
+                  header_unknown=not proven and len(columns) > 1, header_units=units, label=tokens[i])
 
 
 def _best_label(tokens: list[Token], positions: list[int], end: int, width: int) -> int:
@@ -426,9 +436,9 @@ def _applications(tokens: list[Token], start: int, end: int, template: str, cell
             continue
         matches.setdefault(row, []).append(i)
     for row, positions in matches.items():
-        values = _row_values(tokens, _best_label(tokens, positions, end, len(labels.APPLICANT_COLUMNS)), end)
+        label = _best_label(tokens, positions, end, len(labels.APPLICANT_COLUMNS))
         keys = [("applications", row, col) for col in labels.APPLICANT_COLUMNS]
-        _emit_row(cells, template, keys, values, proof=_row_total_proof)
+        _emit_row(cells, template, keys, _row_values(tokens, label, end), proof=_row_total_proof, label=tokens[label])
 
 
 def _row_total_proof(values: list[object]) -> bool | None:

@@ -10,6 +10,7 @@ from reportlab.pdfgen import canvas
 
 from pipeline.extract.blocks import TableBlock, TextBlock
 from pipeline.extract.formats import NeedsOCR, UnreadableDocument
+from pipeline.extract.formats import pdf as pdf_reader
 from pipeline.extract.formats.pdf import read_blocks
 from pipeline.extract.parse import parse_document
 from pipeline.fixtures.documents import APPLICANT_COLUMNS, PDF_FONT, render_pdf, sample_report
@@ -153,6 +154,54 @@ def test_unruled_columns_come_from_word_positions():
 
     [table] = tables(read_blocks(make_pdf(draw)))
     assert table.cells == [["行政复议", "", "行政诉讼"], ["结果维持", "结果纠正", "总计"], ["10", "1", "11"], ["0", "5", "5"]]
+
+
+def test_character_boxes_come_from_the_fonts_widths_not_a_system_font():
+    """STSong-Light is not embedded: its widths are the /W array reportlab writes (ideographs
+    1000, digits 462 per 1000 em), whatever font the host would draw it with."""
+    def draw(pdf):
+        pdf.setFont(PDF_FONT, 10)
+        pdf.drawString(100, 700, "申请2024")
+
+    [page] = pdf_reader._load(make_pdf(draw))
+    widths = [round(c.x1 - c.x0, 2) for c in page.chars]
+    assert [c.text for c in page.chars] == list("申请2024")
+    assert widths == [10, 10, 4.62, 4.62, 4.62, 4.62]
+    assert [round(c.x0, 2) for c in page.chars] == [100, 110, 120, 124.62, 129.24, 133.86]
+    assert {(round(c.top, 2), round(c.bottom, 2)) for c in page.chars} == {(round(HEIGHT - 708.8, 2), round(HEIGHT - 698.8, 2))}
+
+
+def with_font_widths(data: bytes, default_width: bytes) -> bytes:
+    """The PDF with its CID font's /W array disabled and /DW set: every glyph claims that width
+    while the text stays where the content stream placed it (same byte length, same offsets)."""
+    assert data.count(b"/DW 1000 ") == 1 and data.count(b"/W [") == 1 and len(default_width) == 4
+    return data.replace(b"/DW 1000 ", b"/DW " + default_width + b" ").replace(b"/W [", b"/X [")
+
+
+def test_overlapping_characters_make_the_page_doubtful_and_its_cells_uncertain():
+    meta, values = sample_report("2021", seed=4)
+    data = with_font_widths(render_pdf(meta, values, ruled=False), b"3000")
+    pages = pdf_reader._load(data)
+    doubted = [page.number for page in pages if page.doubt]
+    assert doubted == [3, 4] and "overlap" in pages[2].doubt
+    blocks = read_blocks(data)
+    assert all(block.doubt for block in blocks if block.locator.startswith(("page 3", "page 4")))
+    assert not any(block.doubt for block in blocks if block.locator.startswith(("page 1", "page 2")))
+    report = parse_document(data, source="report.pdf")
+    cells = list(report.cells.iter_rows(named=True))
+    from_doubted_pages = [c for c in cells if c["locator"].startswith(("page 3", "page 4"))]
+    assert from_doubted_pages and all("uncertain" in c["flags"] for c in from_doubted_pages)
+    wrong = [c for c in cells if "uncertain" not in c["flags"]
+             and c["value"] != (float(values[f"{c['table']}.{c['row']}.{c['col']}"])
+                                if f"{c['table']}.{c['row']}.{c['col']}" in values else None)]
+    assert wrong == []
+
+
+def test_fonts_with_consistent_widths_leave_every_page_trusted():
+    meta, values = sample_report("2019", seed=4)
+    for data in (render_pdf(meta, values, ruled=False), (RECORDED / "hongze-2023.pdf").read_bytes(),
+                 (RECORDED / "huaian-2024.pdf").read_bytes()):
+        assert not any(page.doubt for page in pdf_reader._load(data))
 
 
 def test_prose_with_numbers_is_not_a_table():

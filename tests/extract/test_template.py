@@ -245,3 +245,21 @@ def test_a_later_sentence_naming_review_does_not_displace_the_table():
               TextBlock("行政复议"), TextBlock("1")]
     _, cells = cells_of(blocks)
     assert cells["review_litigation.administrative_review.upheld"] == (3, [])
+
+
+def test_cells_read_from_a_doubted_layout_are_uncertain_blanks_included():
+    doubt = "page 3: 40 of 200 neighbouring characters overlap"
+    rows = [["一、本年新收政府信息公开申请数量", "", "2", "0", "0", "0", "0", "0", "2"]]
+    trusted = [TextBlock("二、主动公开政府信息情况"), TextBlock("本年新制作数量"),
+               TextBlock("三、收到和处理政府信息公开申请情况"), applications_grid(rows)]
+    _, cells = cells_of(trusted)
+    assert cells["applications.new_received.total"] == (2, [])
+    doubted = applications_grid(rows)
+    doubted.doubt = doubt
+    _, cells = cells_of([*trusted[:3], doubted])
+    row = {k: v for k, v in cells.items() if k.startswith("applications.new_received.")}
+    assert len(row) == 7 and all(set(flags) == {"uncertain", "implausible_layout"} for _, flags in row.values())
+    # a label whose numbers were lost to the layout: its blank row is uncertain, never a confident blank
+    _, cells = cells_of([*trusted[:3], TextBlock("一、本年新收政府信息公开申请数量", "page 3", doubt=doubt)])
+    row = {k: v for k, v in cells.items() if k.startswith("applications.new_received.")}
+    assert row and all(value is None and "uncertain" in flags for value, flags in row.values())

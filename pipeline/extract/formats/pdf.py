@@ -2,8 +2,10 @@
 
 Characters and ruling lines are read with PDFium (pypdfium2, the renderer pdfplumber ships
 with): pdfminer's content-stream interpreter costs ~25 ms a page, PDFium under 2 ms, which
-is what makes 5-page reports fast enough to parse by the tens of thousands. The grid is then
-found by pdfplumber's own table algorithm (merge edges → intersections → cells → tables).
+is what makes 5-page reports fast enough to parse by the tens of thousands. Character boxes
+are computed from the PDF's own font metrics, never from the glyphs of a system font PDFium
+substitutes for a non-embedded one, so a document reads the same on every host. The grid is
+then found by pdfplumber's own table algorithm (merge edges → intersections → cells → tables).
 
 Quirks handled, all seen on real portals:
 - Word PDFs paint every paragraph on a white filled rectangle: only stroked paths and thin
@@ -15,6 +17,8 @@ Quirks handled, all seen on real portals:
 - Tables without ruling lines are recovered from word positions (runs of lines with several
   widely separated chunks; column boundaries from the gaps shared by those lines).
 - Pages with no text layer but large images raise NeedsOCR, never an empty report.
+- A page whose characters overlap (font metrics that do not match the text's placement) has
+  its blocks marked doubtful: every cell read from it is flagged uncertain.
 """
 from __future__ import annotations
 
@@ -84,6 +88,7 @@ class _Page:
     chars: list[_Char]
     edges: list[dict]
     image_cover: float  # fraction of the page covered by images
+    doubt: str = ""     # why the character positions cannot be trusted (see _implausible_positions)
 
 
 @dataclass
@@ -93,6 +98,7 @@ class _PlacedTable:
     cells: list[list[str]]
     anchors: list[list[tuple[int, int]]]
     columns: list[float]
+    doubt: str = ""
 
 
 def read_blocks(data: bytes, *, filename: str | None = None, content_type: str | None = None) -> list[Block]:
@@ -198,39 +204,93 @@ def _load_page(document: pdfium.PdfDocument, index: int, fallback: _PdfminerFall
             textpage.close()
         if undecoded:
             chars = fallback.chars(index)
-        return _Page(index + 1, width, height, chars, edges, min(1.0, image_area / (width * height or 1)))
+        doubt = _implausible_positions(chars, index + 1)
+        chars = [c for c in chars if c.x1 > c.x0 or c.text.isspace()]
+        return _Page(index + 1, width, height, chars, edges, min(1.0, image_area / (width * height or 1)), doubt)
     finally:
         page.close()
 
 
-def _page_chars(textpage: pdfium.PdfTextPage, height: float) -> list[_Char]:
-    """Real (not generated) characters with their boxes in top-down page coordinates.
+EM_ABOVE_BASELINE = 0.88   # the ideographic em box (Adobe's CJK fonts: -120 to 880 per 1000),
+EM_BELOW_BASELINE = 0.12   # used for every character so that a line's boxes line up whatever the font
 
-    The loose box (font ascent to descent) keeps a line's characters the same height, which
-    groups lines reliably; for glyphs drawn through an odd text matrix PDFium's loose box can
-    be absurd (200 pt wide), and then the tight glyph box is used instead.
+
+def _page_chars(textpage: pdfium.PdfTextPage, height: float) -> list[_Char]:
+    """Real (not generated) characters with boxes from the PDF's own font metrics.
+
+    A box is the character's origin plus its advance width from the font's dictionaries
+    (/Widths, or /W and /DW of a CID font, /W2 when written vertically), one em high. PDFium
+    places glyphs by those metrics, but its character boxes are the outlines of whatever
+    font it loads, which for a non-embedded font (STSong-Light, SimSun) is a system font the
+    host happens to have: boxes, and the tables found from them, would differ from machine
+    to machine. A vertically written character (negative advance) is one em wide with its
+    origin at the lower left, as PDFium reports it.
     """
     count = textpage.count_chars()
     text = textpage.get_text_range(0, count) if count else ""
     aligned = len(text) == count
-    loose = pdfium_c.FS_RECTF()
-    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    raw = textpage.raw
+    origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
+    matrix = pdfium_c.FS_MATRIX()
+    width = ctypes.c_float()
+    widths: dict[tuple[int | None, str], float] = {}
     chars = []
     for i in range(count):
-        if pdfium_c.FPDFText_IsGenerated(textpage.raw, i) == 1:
+        if pdfium_c.FPDFText_IsGenerated(raw, i) == 1:
             continue
-        ch = text[i] if aligned else chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, i) or 0xFFFD)
-        if ch < " " or not pdfium_c.FPDFText_GetLooseCharBox(textpage.raw, i, loose):
+        ch = text[i] if aligned else chr(pdfium_c.FPDFText_GetUnicode(raw, i) or 0xFFFD)
+        if ch < " " or not (pdfium_c.FPDFText_GetCharOrigin(raw, i, origin_x, origin_y)
+                            and pdfium_c.FPDFText_GetMatrix(raw, i, matrix)):
             continue
-        x0, x1, y_top, y_bottom = loose.left, loose.right, loose.top, loose.bottom
-        if pdfium_c.FPDFText_GetCharBox(textpage.raw, i, left, right, bottom, top):
-            tight_w, tight_h = right.value - left.value, top.value - bottom.value
-            if x1 - x0 > 3 * tight_w + 6 and y_top - y_bottom > 3 * tight_h + 6:
-                x0, x1, y_top, y_bottom = left.value, right.value, top.value, bottom.value
-        if x1 <= x0 and not ch.isspace():
-            continue
-        chars.append(_Char(ch, x0, x1, height - y_top, height - y_bottom))
+        font = pdfium_c.FPDFTextObj_GetFont(pdfium_c.FPDFText_GetTextObject(raw, i))
+        key = (ctypes.cast(font, ctypes.c_void_p).value, ch)
+        if key not in widths:
+            widths[key] = width.value if font and pdfium_c.FPDFFont_GetGlyphWidth(font, ord(ch), 1.0, width) else 0.0
+        advance = widths[key]
+        if advance < 0:
+            box = ((0.0, 0.0), (1.0, -advance))
+        else:
+            box = ((0.0, -EM_BELOW_BASELINE), (advance, EM_ABOVE_BASELINE))
+        size = pdfium_c.FPDFText_GetFontSize(raw, i)
+        xs, ys = [], []
+        for dx in (box[0][0], box[1][0]):
+            for dy in (box[0][1], box[1][1]):
+                xs.append(origin_x.value + (dx * matrix.a + dy * matrix.c) * size)
+                ys.append(origin_y.value + (dx * matrix.b + dy * matrix.d) * size)
+        x0, x1 = min(xs), max(xs)
+        if advance == 0 and not ch.isspace():
+            x1 = x0  # the font gives it no width: kept to be counted, then dropped (see _implausible_positions)
+        chars.append(_Char(ch, x0, x1, height - max(ys), height - min(ys)))
     return chars
+
+
+OVERLAP_SHARE = 0.02   # more neighbouring characters than this overlapping: positions not trusted
+OVERLAP_MIN = 3
+
+
+def _implausible_positions(chars: list[_Char], number: int) -> str:
+    """Why the page's character positions cannot be trusted, or "".
+
+    Printed text does not overlap itself: neighbours on a line that overlap by more than half
+    a glyph, or characters the font gives no width, mean the font's metrics do not match where
+    the text was placed (a /W array that lies, widths missing from a non-embedded font), and
+    then chunks merge and columns collapse. Characters drawn twice at one spot (a bold
+    imitated by overprinting) are not counted.
+    """
+    pairs = bad = 0
+    for line in _lines(chars):
+        wide = [c for c in line.chars if c.x1 > c.x0]
+        bad += len(line.chars) - len(wide)
+        for previous, ch in zip(wide, wide[1:]):
+            pairs += 1
+            narrower = min(previous.x1 - previous.x0, ch.x1 - ch.x0)
+            overprinted = previous.text == ch.text and abs(ch.x0 - previous.x0) < 0.2 * narrower
+            if previous.x1 - ch.x0 > 0.5 * narrower and not overprinted:
+                bad += 1
+    if bad < OVERLAP_MIN or bad < OVERLAP_SHARE * pairs:
+        return ""
+    return (f"page {number}: {bad} of {pairs} neighbouring characters overlap or have no width, so the "
+            "PDF's font metrics do not match where its text is placed")
 
 
 def _path_edges(obj: pdfium.PdfObject, page_height: float) -> list[dict]:
@@ -322,7 +382,10 @@ def _read_page(page: _Page) -> list[TextBlock | _PlacedTable]:
         if isinstance(group, _PlacedTable):
             placed.append((group.top, group))
         elif not _PAGE_NUMBER.match(text := group.text()):
-            placed.append((group.top, TextBlock(text, f"page {page.number}")))
+            placed.append((group.top, TextBlock(text, f"page {page.number}", doubt=page.doubt)))
+    for _, item in placed:
+        if isinstance(item, _PlacedTable):
+            item.doubt = page.doubt
     placed.sort(key=lambda pair: pair[0])
     return [item for _, item in placed]
 
@@ -606,7 +669,7 @@ def _merge_pages(pages: list[list[TextBlock | _PlacedTable]]) -> list[Block]:
     def close() -> None:
         nonlocal open_table
         if open_table is not None:
-            blocks.append(TableBlock(open_table.cells, open_table.anchors, open_locator))
+            blocks.append(TableBlock(open_table.cells, open_table.anchors, open_locator, open_table.doubt))
             open_table = None
 
     for number, items in enumerate(pages, start=1):
@@ -703,3 +766,4 @@ def _append(table: _PlacedTable, continuation: _PlacedTable) -> None:
         table.cells.append(new_row)
         table.anchors.append(new_anchors)
     table.bottom = continuation.bottom
+    table.doubt = table.doubt or continuation.doubt
