@@ -233,7 +233,6 @@ def _page_chars(textpage: pdfium.PdfTextPage, height: float) -> list[_Char]:
     origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
     matrix = pdfium_c.FS_MATRIX()
     width = ctypes.c_float()
-    widths: dict[tuple[int | None, str], float] = {}
     chars = []
     for i in range(count):
         if pdfium_c.FPDFText_IsGenerated(raw, i) == 1:
@@ -243,24 +242,23 @@ def _page_chars(textpage: pdfium.PdfTextPage, height: float) -> list[_Char]:
                             and pdfium_c.FPDFText_GetMatrix(raw, i, matrix)):
             continue
         font = pdfium_c.FPDFTextObj_GetFont(pdfium_c.FPDFText_GetTextObject(raw, i))
-        key = (ctypes.cast(font, ctypes.c_void_p).value, ch)
-        if key not in widths:
-            widths[key] = width.value if font and pdfium_c.FPDFFont_GetGlyphWidth(font, ord(ch), 1.0, width) else 0.0
-        advance = widths[key]
-        if advance < 0:
-            box = ((0.0, 0.0), (1.0, -advance))
-        else:
-            box = ((0.0, -EM_BELOW_BASELINE), (advance, EM_ABOVE_BASELINE))
+        advance = width.value if font and pdfium_c.FPDFFont_GetGlyphWidth(font, ord(ch), 1.0, width) else 0.0
         size = pdfium_c.FPDFText_GetFontSize(raw, i)
-        xs, ys = [], []
-        for dx in (box[0][0], box[1][0]):
-            for dy in (box[0][1], box[1][1]):
-                xs.append(origin_x.value + (dx * matrix.a + dy * matrix.c) * size)
-                ys.append(origin_y.value + (dx * matrix.b + dy * matrix.d) * size)
-        x0, x1 = min(xs), max(xs)
+        if advance < 0:
+            right, below, above = size, 0.0, -advance * size
+        else:
+            right, below, above = advance * size, -EM_BELOW_BASELINE * size, EM_ABOVE_BASELINE * size
+        # the box [0, right] × [below, above] through the character's matrix, as page extents
+        # (each axis is a sum of two independent terms, so its extremes are sums of extremes)
+        xa, xc_low, xc_high = right * matrix.a, below * matrix.c, above * matrix.c
+        yb, yd_low, yd_high = right * matrix.b, below * matrix.d, above * matrix.d
+        x0 = origin_x.value + min(xa, 0.0) + min(xc_low, xc_high)
+        x1 = origin_x.value + max(xa, 0.0) + max(xc_low, xc_high)
+        y0 = origin_y.value + min(yb, 0.0) + min(yd_low, yd_high)
+        y1 = origin_y.value + max(yb, 0.0) + max(yd_low, yd_high)
         if advance == 0 and not ch.isspace():
-            x1 = x0  # the font gives it no width: kept to be counted, then dropped (see _implausible_positions)
-        chars.append(_Char(ch, x0, x1, height - max(ys), height - min(ys)))
+            x1 = x0  # no width in the font: kept to be counted by _implausible_positions, then dropped
+        chars.append(_Char(ch, x0, x1, height - y1, height - y0))
     return chars
 
 
@@ -277,11 +275,13 @@ def _implausible_positions(chars: list[_Char], number: int) -> str:
     then chunks merge and columns collapse. Characters drawn twice at one spot (a bold
     imitated by overprinting) are not counted.
     """
-    pairs = bad = 0
-    for line in _lines(chars):
-        wide = [c for c in line.chars if c.x1 > c.x0]
-        bad += len(line.chars) - len(wide)
-        for previous, ch in zip(wide, wide[1:]):
+    printed = [c for c in chars if not c.text.isspace()]
+    bad = sum(1 for c in printed if c.x1 <= c.x0)
+    pairs = 0
+    # characters of one size on one baseline share their box's bottom
+    ordered = sorted((c for c in printed if c.x1 > c.x0), key=lambda c: (round(c.bottom * 2), c.x0))
+    for previous, ch in zip(ordered, ordered[1:]):
+        if round(previous.bottom * 2) == round(ch.bottom * 2):
             pairs += 1
             narrower = min(previous.x1 - previous.x0, ch.x1 - ch.x0)
             overprinted = previous.text == ch.text and abs(ch.x0 - previous.x0) < 0.2 * narrower
