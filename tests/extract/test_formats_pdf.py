@@ -304,3 +304,28 @@ def test_cells_drawn_as_rectangles_and_thin_filled_bars():
     first, second = tables(read_blocks(make_pdf(draw)))
     assert first.cells == [["规章", "1"], ["行政规范性文件", "8"]]
     assert second.cells == [["行政处罚", "4119"], ["行政强制", "195"]]
+
+
+@pytest.mark.parametrize("rules_to", ["the crop box edge", "the table's end"])
+def test_a_table_running_past_the_crop_box_keeps_its_last_columns(rules_to):
+    """A wide table's last columns lie past the crop box (Word, LibreOffice): their text is still
+    in the content stream, while the rules may stop at the page edge."""
+    crop = 400
+    columns = [40, 120, 180, 240, 300, 360, 420, 480]
+    rows = [["项目", "自然人", "商业企业", "科研机构", "公益组织", "法律服务", "其他"],
+            ["新收", "1", "2", "3", "4", "5", "15"], ["结转", "0", "1", "0", "0", "0", "1"]]
+
+    def draw(pdf):
+        pdf.setCropBox((0, 0, crop, HEIGHT))
+        right = crop if rules_to == "the crop box edge" else columns[-1]
+        pdf.setFont(PDF_FONT, 10)
+        for r in range(len(rows) + 1):
+            pdf.line(columns[0], HEIGHT - (100 + 20 * r), right, HEIGHT - (100 + 20 * r))
+        for x in (x for x in columns if x <= right):
+            pdf.line(x, HEIGHT - 100, x, HEIGHT - (100 + 20 * len(rows)))
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                pdf.drawCentredString((columns[c] + columns[c + 1]) / 2, HEIGHT - (100 + 20 * r + 14), text)
+
+    blocks = read_blocks(make_pdf(draw))
+    assert [b.cells for b in blocks] == [rows]

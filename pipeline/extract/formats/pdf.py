@@ -16,6 +16,8 @@ Quirks handled, all seen on real portals:
   the top of the continuation are dropped; a label cell cut by the page break is joined.
 - Tables without ruling lines are recovered from word positions (runs of lines with several
   widely separated chunks; column boundaries from the gaps shared by those lines).
+- A ruled table running off the right edge of the page (rules drawn to the edge, text past
+  it still in the content stream) gets its last columns from the text beyond the rules.
 - Pages with no text layer but large images raise NeedsOCR, never an empty report.
 - A page whose characters overlap (font metrics that do not match the text's placement) has
   its blocks marked doubtful: every cell read from it is flagged uncertain.
@@ -99,6 +101,7 @@ class _PlacedTable:
     anchors: list[list[tuple[int, int]]]
     columns: list[float]
     doubt: str = ""
+    rows: list[float] = field(default_factory=list)  # row boundaries of a ruled grid
 
 
 def read_blocks(data: bytes, *, filename: str | None = None, content_type: str | None = None) -> list[Block]:
@@ -376,6 +379,8 @@ def _edge(x0: float, y0: float, x1: float, y1: float, page_height: float) -> dic
 def _read_page(page: _Page) -> list[TextBlock | _PlacedTable]:
     """The page's tables and text lines, top to bottom; page numbers dropped."""
     tables = _ruled_tables(page)
+    for table in tables:
+        _extend_past_the_page_edge(table, page)
     free = [c for c in page.chars if not any(_inside(c, t) for t in tables)]
     placed: list[tuple[float, TextBlock | _PlacedTable]] = [(t.top, t) for t in tables]
     for group in _split_unruled(_lines(free)):
@@ -388,6 +393,32 @@ def _read_page(page: _Page) -> list[TextBlock | _PlacedTable]:
             item.doubt = page.doubt
     placed.sort(key=lambda pair: pair[0])
     return [item for _, item in placed]
+
+
+def _extend_past_the_page_edge(table: _PlacedTable, page: _Page) -> None:
+    """Add the columns of a ruled table that runs off the right edge of the page.
+
+    Word and LibreOffice exports of wide tables draw the rules only to the page edge, but the
+    text of the last columns is still in the content stream past it. Characters right of the
+    grid on its rows, some of them past the edge, are read as further columns (boundaries from
+    the gaps between their chunks, as in a table without rules) instead of a stray table.
+    """
+    right = table.columns[-1]
+    beyond = [c for c in page.chars if not c.text.isspace() and (c.x0 + c.x1) / 2 > right
+              and table.rows[0] <= (c.top + c.bottom) / 2 <= table.rows[-1]]
+    if not any(c.x1 > page.width for c in beyond):
+        return
+    chunks = [chunk for line in _lines(beyond) for chunk in line.chunks]
+    bounds = [right, *_column_bounds(chunks)[1:]]
+    rows = len(table.rows) - 1
+    for c in range(len(bounds) - 1):
+        column = len(table.columns) - 1
+        for r in range(rows):
+            inside = [ch for ch in beyond if bounds[c] < (ch.x0 + ch.x1) / 2 <= bounds[c + 1]
+                      and table.rows[r] <= (ch.top + ch.bottom) / 2 <= table.rows[r + 1]]
+            table.cells[r].append(_text_of(inside))
+            table.anchors[r].append((r, column))
+        table.columns.append(bounds[c + 1])
 
 
 def _inside(char: _Char, table: _PlacedTable) -> bool:
@@ -472,7 +503,7 @@ def _grid(cells: list[tuple[float, float, float, float]], chars: list[_Char]) ->
     texts = {anchor: _text_of(chars_in) for anchor, chars_in in boxes.items()}
     grid = [[texts[owner[r][c]] if owner[r][c] else "" for c in range(cols)] for r in range(rows)]
     anchors = [[owner[r][c] or (r, c) for c in range(cols)] for r in range(rows)]
-    return _PlacedTable(ys[0], ys[-1], grid, anchors, xs)
+    return _PlacedTable(ys[0], ys[-1], grid, anchors, xs, rows=ys)
 
 
 def _index(bounds: list[float], value: float) -> int:
