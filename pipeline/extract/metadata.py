@@ -48,6 +48,12 @@ _SITE_CHROME = re.compile(r"网站|门户|网$")  # 人民政府门户网站: th
 _PUBLISHER_FIELD = re.compile(r"(?:发布机构|发文机关|发布单位|发文单位|公开主体|信息来源|来源)[:：]?(?P<subject>[\u4e00-\u9fff]{2,30})")
 _GOVERNMENT = re.compile(r"[\u4e00-\u9fff]{2,30}?(?:人民政府(?:办公室|办公厅)?|街道办事处|办事处)")
 _CONTACT_FIELD = re.compile(r"(?:地址|通讯地址|联系电话|电话|邮编|邮政编码|传真|电子邮箱|邮箱)[:：]")  # where, not who
+# 2022年，太平镇认真学习… : a place that opens the narrative as its subject, before the verb
+_OPENING_ACTOR = re.compile(
+    r"^(?:\([一二三四五六七八九十]\)[^,，。]{0,12}?[。.])?20\d{2}年度?(?:以来)?[,，]"
+    r"(?P<place>[\u4e00-\u9fff]{1,10}?(?:街道|镇|乡|县|区|市|旗))(?:人民政府|政府)?"
+    r"(?=坚持|认真|深入|全面|始终|积极|紧紧|严格|进一步|继续|不断|高度|扎实|围绕|按照|根据|以|在|把|将|紧扣|聚焦|持续|切实|结合)"
+)
 _SIGN_OFF_LINES = 8
 _OPENING_LINES = 6
 _MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
@@ -124,21 +130,25 @@ def _publisher_field(lines: list[str]) -> str | None:
 def _sign_off(lines: list[str]) -> str | None:
     """The 落款 among the last lines: a line that is nothing but a publishing body's name."""
     for line in reversed(lines[-_SIGN_OFF_LINES:]):
-        compact = normalize_cell_text(line)
+        compact = _PRINTED_DATE.sub("", normalize_cell_text(line))  # 和日镇人民政府 2023年1月20日 on one line
         if len(compact) <= 30 and (body := _named_body(compact)) == compact:
             return body
     return None
 
 
 def _opening_government(lines: list[str]) -> str | None:
-    """The government the opening paragraphs name as the actor (2022年，X镇人民政府坚持…)."""
-    for line in lines[:_OPENING_LINES]:
-        compact = normalize_cell_text(line)
-        if _CONTACT_FIELD.match(compact):
-            continue
-        for match in _GOVERNMENT.finditer(_CITED_DOCUMENT.sub("", compact)):
+    """The government the opening paragraphs name (2022年，X镇人民政府坚持…), else the place that opens
+    a paragraph as its actor (2022年，太平镇认真学习…)."""
+    opening = [normalize_cell_text(line) for line in lines[:_OPENING_LINES]]
+    opening = [_CITED_DOCUMENT.sub("", line) for line in opening if not _CONTACT_FIELD.match(line)]
+    for line in opening:
+        for match in _GOVERNMENT.finditer(line):
             if body := _named_body(match.group(0)):
                 return body
+    for line in opening:
+        match = _OPENING_ACTOR.match(line)
+        if match and region_of(match.group("place")) == match.group("place"):
+            return match.group("place")
     return None
 
 

@@ -102,11 +102,30 @@ def test_article_body_names_its_publisher_in_the_opening_paragraph():
     assert (m.title, m.region, m.publisher, m.year, m.level) == (None, "桃江县松木塘镇", "桃江县松木塘镇人民政府", 2022, "town")
 
 
+@pytest.mark.parametrize("opening, region", [
+    ("2022年，太平镇认真学习领会《条例》等有关法规文件精神，不断深入推行政务公开。", "太平镇"),
+    ("2021年，湖口县大垅乡坚持以习近平新时代中国特色社会主义思想为指导。", "湖口县大垅乡"),
+    ("2020年度，闻韶街道紧紧围绕区委、区政府中心工作。", "闻韶街道"),
+    ("（一）主动公开情况。2022年，松木塘镇持续加大主动公开力度。", "松木塘镇"),
+    ("2022年，我镇认真学习领会《条例》。", None),
+    ("2022年，在县委县政府的坚强领导下，我局认真贯彻落实《条例》。", None),
+    ("2022年，全县坚持以人民为中心。", None),
+])
+def test_a_place_opening_the_narrative_is_the_region(opening, region):
+    m = meta("一、总体情况", opening, "二、主动公开政府信息情况")
+    assert m.region == region
+
+
 def test_sign_off_names_the_publisher_when_the_body_says_only_we():
     m = meta("一、总体情况", "2022年，我镇主动公开政务动态类信息420条。", "二、主动公开政府信息情况",
              "六、其他需要报告的事项", "本年度未收取信息处理费。", "泽库县和日镇人民政府", "2023年1月20日")
     assert (m.region, m.publisher, m.year, m.level) == ("泽库县和日镇", "泽库县和日镇人民政府", 2022, "town")
     assert m.published_on == date(2023, 1, 20)
+
+
+def test_sign_off_and_its_date_on_one_line():
+    m = meta("一、总体情况", "2022年，我局主动公开政务信息120条。", "二、主动公开政府信息情况", "海盐县财政局　2023年1月20日")
+    assert (m.region, m.publisher, m.level) == ("海盐县", "海盐县财政局", "department")
 
 
 def test_sign_off_is_a_line_of_its_own_not_a_contact_or_address_line():
