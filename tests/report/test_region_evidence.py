@@ -3,7 +3,8 @@ import pytest
 
 from pipeline.report.frames import build_frames
 from pipeline.report.region_evidence import CHECK_NAME, weigh_region
-from tests.warehouse.nights import report
+from pipeline.warehouse.publish import connect_published
+from tests.warehouse.nights import load_and_publish, night, report
 
 HAIYAN = "330424"   # 浙江省嘉兴市海盐县; 通元镇 is one of its towns
 
@@ -49,3 +50,15 @@ def test_frames_take_the_prior_when_the_text_is_silent_and_record_a_conflict_as_
     assert recorded["report_id"].item() == frames.reports["report_id"][2]
     assert "the text names 泽库县" in recorded["detail"].item()
     assert frames.checks.filter(frames.checks["check"] != CHECK_NAME).height == 3, "each report keeps its own checks"
+
+
+def test_a_conflict_reaches_the_analysts_view_of_failing_reports(tmp_path):
+    conflicting = report("http://www.haiyan.gov.cn/a/2022.html", division=HAIYAN, publisher="海盐县人民政府",
+                         year=2022, received=7, granted=7)
+    conflicting[1].meta.region = "泽库县"
+    published = tmp_path / "gongkai.duckdb"
+    load_and_publish(published, night("night-1", [conflicting]))
+    with connect_published(published) as con:
+        region, failing = con.execute(
+            "SELECT region_name, failed_checks FROM out_reports_failing_checks").fetchone()
+    assert region == "泽库县" and failing.startswith(f"{CHECK_NAME} : the text names 泽库县")
