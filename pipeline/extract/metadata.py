@@ -231,10 +231,11 @@ def published_on(lines: list[str]) -> date | None:
         match = _ISO_DATE.search(line)
         if match:
             return _date(*match.groups())
-    for line in reversed(lines[-8:]):
+    for line in reversed(lines[-_SIGN_OFF_LINES:]):
         compact = normalize_cell_text(line)
-        match = _PRINTED_DATE.fullmatch(compact)
-        if match:
+        match = _PRINTED_DATE.search(compact)
+        before = compact[:match.start()] if match else None
+        if match and match.end() == len(compact) and (not before or _named_body(before) == before):
             return _date(*match.groups())
     return None
 

@@ -126,6 +126,7 @@ def test_sign_off_names_the_publisher_when_the_body_says_only_we():
 def test_sign_off_and_its_date_on_one_line():
     m = meta("一、总体情况", "2022年，我局主动公开政务信息120条。", "二、主动公开政府信息情况", "海盐县财政局　2023年1月20日")
     assert (m.region, m.publisher, m.level) == ("海盐县", "海盐县财政局", "department")
+    assert m.published_on == date(2023, 1, 20)
 
 
 def test_sign_off_is_a_line_of_its_own_not_a_contact_or_address_line():
