@@ -54,8 +54,47 @@ def _parse_ip(text: str) -> IPAddress | None:
     return address
 
 
+NAT64_WELL_KNOWN = ipaddress.ip_network("64:ff9b::/96")
+NAT64_LOCAL_USE = ipaddress.ip_network("64:ff9b:1::/48")
+IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+
+
+def embedded_ipv4(address: ipaddress.IPv6Address) -> list[tuple[str, ipaddress.IPv4Address]]:
+    """The IPv4 addresses an IPv6 address carries, each with the name of its form.
+
+    A relay or translator delivers traffic for these forms to the IPv4 address inside, so
+    ``2002:7f00:1::1`` (6to4) or ``64:ff9b::a9fe:a9fe`` (NAT64) can reach loopback or cloud metadata.
+    """
+    found = []
+    if address.ipv4_mapped is not None:
+        found.append(("IPv4-mapped", address.ipv4_mapped))
+    if address.sixtofour is not None:
+        found.append(("6to4", address.sixtofour))
+    if address.teredo is not None:  # Python undoes the XOR that hides the client address
+        server, client = address.teredo
+        found += [("Teredo server", server), ("Teredo client", client)]
+    low_32_bits = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    if address in NAT64_WELL_KNOWN:
+        found.append(("NAT64", low_32_bits))
+    if address in IPV4_COMPATIBLE and int(address) > 1:  # :: and ::1 are IPv6's own unspecified and loopback
+        found.append(("IPv4-compatible", low_32_bits))
+    return found
+
+
 def address_refusal(address: IPAddress, allow_loopback: bool) -> str | None:
-    """Why ``address`` must not be contacted, or None when it is a public unicast address."""
+    """Why ``address`` must not be contacted, or None when it is a public unicast address.
+
+    An IPv6 address that embeds an IPv4 address is judged by the IPv4 rules first; the loopback
+    switch never opens these forms, which are not loopback on the wire.
+    """
+    if isinstance(address, ipaddress.IPv6Address):
+        if address in NAT64_LOCAL_USE:
+            return "a local-use NAT64 address (64:ff9b:1::/48), translated into whatever IPv4 network its operator chose"
+        for form, ipv4 in embedded_ipv4(address):
+            if reason := address_refusal(ipv4, allow_loopback=False):
+                return f"the {form} form of {ipv4}, {reason}"
+        if address in NAT64_WELL_KNOWN:
+            return None  # DNS64 on an IPv6-only network: the public IPv4 address inside passed above
     if address.is_loopback:
         return None if allow_loopback else "a loopback address"
     checks = (

@@ -15,6 +15,7 @@ from pipeline.extract.formats import NeedsOCR, UnreadableDocument, read_document
 from pipeline.extract.metadata import extract_metadata
 from pipeline.extract.template import extract_cells
 from pipeline.extract.text import decode_text
+from pipeline.extract.traditional import simplified_blocks
 from pipeline.report.model import CELL_SCHEMA, ParsedReport
 
 
@@ -33,7 +34,8 @@ def parse_document(data: bytes, *, source: str, filename: str | None = None,
         return _failed(report, "error", f"could not read the document ({type(exc).__name__}: {exc}); "
                                         "check the file opens in a viewer, then report it with the file attached")
     try:
-        meta = extract_metadata(blocks)
+        blocks = simplified_blocks(blocks)
+        meta = extract_metadata(blocks, filename=filename or source)
         result = extract_cells(blocks, year=meta.year, ends_mid_cell=report.format == "text" and ends_inside_a_number(data))
     except Exception as exc:
         return _failed(report, "error", f"the report model failed on this document ({type(exc).__name__}: {exc}); "

@@ -19,6 +19,7 @@ import polars as pl
 from pipeline.crawl.records import DocumentRecord
 from pipeline.report.contract import cell_spec
 from pipeline.report.model import CELL_SCHEMA, CHECK_SCHEMA, ParsedReport
+from pipeline.report.region_evidence import CHECK_NAME, RegionEvidence, weigh_region
 
 REPORT_SCHEMA: dict[str, pl.DataType] = {
     "report_id": pl.Utf8,
@@ -93,6 +94,8 @@ def build_frames(parsed: Iterable[tuple[DocumentRecord, ParsedReport]], *, parse
     for record, report in parsed:
         report_id = report_id_for(record.url)
         meta = report.meta
+        region = weigh_region(meta.region, record.division_code, record.publisher) if report.status == "ok" \
+            else RegionEvidence(None)
         report_rows.append({
             "report_id": report_id,
             "portal_id": record.portal_id,
@@ -101,7 +104,7 @@ def build_frames(parsed: Iterable[tuple[DocumentRecord, ParsedReport]], *, parse
             "division_code": record.division_code,
             "report_year": meta.year if meta.year is not None else record.title_year,
             "template": meta.template,
-            "region_name": meta.region,
+            "region_name": region.region_name,
             "title": meta.title or record.title,
             "published_on": meta.published_on,
             "source_url": record.url,
@@ -113,8 +116,13 @@ def build_frames(parsed: Iterable[tuple[DocumentRecord, ParsedReport]], *, parse
         })
         if report.cells.height and meta.template:
             cell_frames.append(_cells_with_units(report, report_id))
-        if report.checks.height:
-            check_frames.append(report.checks.with_columns(pl.lit(report_id).alias("report_id")).select(list(REPORT_CHECK_SCHEMA)))
+        checks = report.checks
+        if region.conflict:
+            conflict = {"check": CHECK_NAME, "table": None, "row": None, "col": None, "ok": False,
+                        "expected": None, "actual": None, "detail": region.conflict}
+            checks = pl.concat([checks, pl.DataFrame([conflict], schema=CHECK_SCHEMA)])
+        if checks.height:
+            check_frames.append(checks.with_columns(pl.lit(report_id).alias("report_id")).select(list(REPORT_CHECK_SCHEMA)))
     empty = ReportFrames.empty()
     return ReportFrames(
         pl.DataFrame(report_rows, schema=REPORT_SCHEMA) if report_rows else empty.reports,

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline.config import Paths
-from pipeline.warehouse import dictionary, sqlfiles
+from pipeline.warehouse import console, dictionary, sqlfiles
 from pipeline.warehouse.publish import connect_published
 
 
@@ -18,6 +18,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     sql.add_argument("--warehouse", type=Path, help="published DuckDB file (default: $GONGKAI_WAREHOUSE or warehouse/gongkai.duckdb)")
     sql.add_argument("--format", choices=("table", "csv", "json"), default="table")
     sql.add_argument("--max-rows", type=int, default=100, help="rows shown in table format (default 100)")
+    sql.add_argument("--allow-read", type=Path, action="append", default=[], metavar="FILE",
+                     help="a local CSV or Parquet file the query may read, e.g. to join with the warehouse "
+                          "(repeat for more files; no other file can be read or written)")
     sql.set_defaults(func=run_sql)
 
     export = subparsers.add_parser("export", help="write every table and view of the published warehouse to files")
@@ -35,21 +38,28 @@ def _warehouse(args: argparse.Namespace) -> Path:
 
 
 def run_sql(args: argparse.Namespace) -> int:
+    """One read-only query; see pipeline.warehouse.console for what is refused and how."""
     try:
-        con = connect_published(_warehouse(args))
+        query = console.check_query(args.query)
+        allowed = console.readable_files(args.allow_read)
+    except console.Refused as problem:
+        print(f"gongkai sql: {problem}", file=sys.stderr)
+        return 1
+    try:
+        con = console.connect_console(_warehouse(args), allowed)
     except (FileNotFoundError, duckdb.Error) as problem:
         print(f"gongkai sql: {problem}", file=sys.stderr)
         return 2
     with con:
         try:
-            relation = con.sql(args.query)
-        except duckdb.Error as problem:
-            hint = " (the warehouse is read-only; queries cannot change it)" if "read-only" in str(problem).lower() else ""
-            print(f"gongkai sql: {problem}{hint}", file=sys.stderr)
+            frame = con.sql(query).pl()
+        except duckdb.PermissionException as problem:
+            print(f"gongkai sql: {problem} (the console reads only the warehouse and the files named with --allow-read)",
+                  file=sys.stderr)
             return 1
-        if relation is None:
-            return 0
-        frame = relation.pl()
+        except duckdb.Error as problem:
+            print(f"gongkai sql: {problem}", file=sys.stderr)
+            return 1
     if args.format == "csv":
         sys.stdout.write(frame.write_csv())
     elif args.format == "json":

@@ -74,11 +74,11 @@ def publish(working: Path, published: Path) -> None:
         os.close(directory)
 
 
-def connect_published(published: Path) -> duckdb.DuckDBPyConnection:
+def connect_published(published: Path, config: dict | None = None) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the published warehouse, with a clear error when there is none."""
     if not published.exists():
         raise FileNotFoundError(
             f"no published warehouse at {published}: run `gongkai demo` or `gongkai run` first, "
             "or pass --warehouse PATH"
         )
-    return duckdb.connect(str(published), read_only=True)
+    return duckdb.connect(str(published), read_only=True, config=config or {})

@@ -69,6 +69,40 @@ def test_gov_cn_names_resolving_to_non_public_addresses_are_refused(address):
     assert address in verdict.error
 
 
+@pytest.mark.parametrize("address, reason", [
+    ("2002:7f00:1::1", "the 6to4 form of 127.0.0.1, a loopback address"),
+    ("2002:a00:1::1", "the 6to4 form of 10.0.0.1, a private-network address"),
+    ("2002:a9fe:a9fe::", "the 6to4 form of 169.254.169.254, a private-network address"),
+    ("64:ff9b::7f00:1", "the NAT64 form of 127.0.0.1, a loopback address"),
+    ("64:ff9b::a9fe:a9fe", "the NAT64 form of 169.254.169.254, a private-network address"),
+    ("64:ff9b::c0a8:101", "the NAT64 form of 192.168.1.1, a private-network address"),
+    ("64:ff9b:1::ca60:101", "a local-use NAT64 address"),
+    ("64:ff9b:1:7f00:1::", "a local-use NAT64 address"),
+    # Teredo: server 65.54.227.120, client port and address XOR-ed with all ones (~127.0.0.1 = 80ff:fffe).
+    ("2001:0:4136:e378:8000:63bf:80ff:fffe", "the Teredo client form of 127.0.0.1, a loopback address"),
+    ("2001:0:4136:e378:8000:63bf:f5ff:fffe", "the Teredo client form of 10.0.0.1, a private-network address"),
+    ("2001:0:a00:1:8000:63bf:3563:fefe", "the Teredo server form of 10.0.0.1, a private-network address"),
+    ("::7f00:1", "the IPv4-compatible form of 127.0.0.1, a loopback address"),
+    ("::a9fe:a9fe", "the IPv4-compatible form of 169.254.169.254, a private-network address"),
+    ("::ffff:a9fe:a9fe", "a private-network address"),
+])
+@pytest.mark.parametrize("allow_loopback", [False, True])
+def test_ipv6_forms_embedding_a_non_public_ipv4_address_are_refused(address, reason, allow_loopback):
+    guard, _ = guard_with({"www.a.gov.cn": [address]}, allow_loopback=allow_loopback)
+    verdict = check(guard, "http://www.a.gov.cn/")
+    assert (verdict.allowed, verdict.outcome) == (False, "forbidden_host")
+    assert reason in verdict.error, verdict.error
+
+
+def test_ipv6_forms_embedding_a_public_ipv4_address_follow_the_ipv6_rules():
+    public = ipaddress.ip_address("202.96.1.1")
+    assert address_refusal(ipaddress.ip_address("64:ff9b::ca60:101"), False) is None, "DNS64 of a public address"
+    assert address_refusal(ipaddress.ip_address("2002:ca60:101::1"), False) is None, "6to4 of a public address"
+    assert address_refusal(ipaddress.ip_address("2001:0:ca60:101:8000:63bf:35a9:fefe"), False) is not None, "Teredo"
+    assert address_refusal(ipaddress.ip_address("::ca60:101"), False) is not None, "deprecated IPv4-compatible"
+    assert address_refusal(public, False) is None
+
+
 def test_one_bad_address_among_good_ones_refuses_the_host():
     guard, _ = guard_with({"www.a.gov.cn": ["202.96.1.1", "10.0.0.8"]})
     assert not check(guard, "http://www.a.gov.cn/").allowed
@@ -78,6 +112,7 @@ def test_loopback_needs_the_fixture_switch():
     guard, _ = guard_with({"www.fixture.gov.cn": ["127.0.0.1"]}, allow_loopback=True)
     assert check(guard, "http://127.0.0.2:8080/").allowed
     assert check(guard, "http://[::1]:8080/").allowed
+    assert not check(guard, "http://[2002:7f00:1::1]:8080/").allowed, "6to4 of loopback is not loopback on the wire"
     assert check(guard, "http://www.fixture.gov.cn/").allowed
     assert not check(guard, "http://10.0.0.1/").allowed, "the switch opens loopback only"
 
