@@ -59,6 +59,9 @@ def run_night(resource_config: dict, *, wait_s: float, progress: bool) -> int:
     except NightAlreadyRunning as busy:
         print(f"gongkai: not started: {busy}", file=sys.stderr)
         return EXIT_NIGHT_ALREADY_RUNNING
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM before or after Dagster ran the steps
+        print("gongkai: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     print(result.render())
     if result.interrupted:
         print("gongkai: interrupted; the published warehouse is the last complete night's", file=sys.stderr)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import logging
 import os
 import socket
 import time
@@ -16,6 +17,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+log = logging.getLogger("gongkai")
 POLL_INTERVAL_S = 0.2
 
 
@@ -88,6 +90,10 @@ class RunLock:
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         deadline = time.monotonic() + wait_s
         try:
+            if not _try_flock(fd) and wait_s > 0:
+                holder = _read_holder(fd)
+                log.warning("waiting up to %g s for the night running on %s (%s)", wait_s, self.purpose,
+                            holder.describe() if holder else "holder unknown")
             while not _try_flock(fd):
                 if time.monotonic() >= deadline:
                     raise NightAlreadyRunning(self._busy_message(fd, wait_s))

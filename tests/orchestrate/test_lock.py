@@ -1,5 +1,7 @@
 """The warehouse lock and the recovery of dead nights, without running a whole night."""
+import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -9,8 +11,9 @@ import uuid
 import dagster as dg
 import pytest
 
-from pipeline.config import Paths
+from pipeline.config import Paths, project_root
 from pipeline.orchestrate import recovery
+from pipeline.orchestrate.cli import EXIT_INTERRUPTED
 from pipeline.orchestrate.lock import NightAlreadyRunning, ProcessIdentity, RunLock, process_start_ticks
 from pipeline.orchestrate.runner import run_nightly
 
@@ -59,6 +62,26 @@ def test_a_waiting_night_gets_the_lock_when_the_holder_finishes(tmp_path):
     assert '"run_id": "second"' in (tmp_path / "w.duckdb.lock").read_text()
     lock.release()
     assert (tmp_path / "w.duckdb.lock").read_text() == ""
+
+
+def test_sigterm_while_waiting_for_the_lock_ends_the_night_at_once(tmp_path):
+    holder = hold_lock(tmp_path / "gongkai.duckdb.lock", 120)
+    config = tmp_path / "night.json"
+    config.write_text(json.dumps({"data_dir": str(tmp_path / "data"), "warehouse": str(tmp_path / "gongkai.duckdb")}))
+    try:
+        waiting = subprocess.Popen([sys.executable, "-m", "tests.orchestrate.night_process", str(config), "600"],
+                                   cwd=project_root(), stderr=subprocess.PIPE, text=True,
+                                   env={**os.environ, "DAGSTER_HOME": str(tmp_path / "dagster")})
+        line = waiting.stderr.readline()
+        assert re.search(r"waiting up to 600 s for the night running on \S+gongkai.duckdb \(run holder-run, pid \d+", line)
+        waiting.send_signal(signal.SIGTERM)
+        assert waiting.wait(timeout=30) == EXIT_INTERRUPTED
+        assert waiting.stderr.read() == "gongkai: interrupted\n"
+        assert '"run_id": "holder-run"' in (tmp_path / "gongkai.duckdb.lock").read_text()
+        assert not (tmp_path / "dagster").exists()  # stopped before touching the Dagster instance
+    finally:
+        holder.kill()
+        holder.wait()
 
 
 def test_a_killed_holder_frees_the_lock_and_is_reported(tmp_path):

@@ -159,10 +159,12 @@ def test_a_night_killed_during_a_stage_is_recovered_by_the_next(stage, registry,
     assert_publishes_the_clean_night(deployment, clean_night, after_a_crawl=stage != "crawl")
 
 
-def test_sigterm_ends_a_night_cleanly_and_the_next_night_publishes(registry, clean_night, tmp_path):
+@pytest.mark.parametrize(("signum", "stage"), [(signal.SIGTERM, "warehouse load"), (signal.SIGINT, "crawl")],
+                         ids=["SIGTERM during the warehouse load", "Ctrl-C during the crawl"])
+def test_sigterm_or_ctrl_c_ends_a_night_cleanly_and_the_next_night_publishes(signum, stage, registry, clean_night, tmp_path):
     deployment = Deployment.create(tmp_path, registry)
     terminated = deployment.start()
-    output = stop_at(terminated, STAGE_LINES["warehouse load"], signal.SIGTERM)
+    output = stop_at(terminated, STAGE_LINES[stage], signum)
     assert terminated.returncode == EXIT_INTERRUPTED, output
     assert "nightly run INTERRUPTED" in output and "gongkai: interrupted" in output
     assert not deployment.paths.warehouse.exists()
@@ -173,7 +175,7 @@ def test_sigterm_ends_a_night_cleanly_and_the_next_night_publishes(registry, cle
     code, output = deployment.night()
     assert code == 0, output
     assert "recovery:" not in output
-    assert_publishes_the_clean_night(deployment, clean_night, after_a_crawl=True)
+    assert_publishes_the_clean_night(deployment, clean_night, after_a_crawl=stage != "crawl")
 
 
 def test_two_nights_at_once_one_runs_and_the_other_says_why_it_did_not(registry, clean_night, tmp_path):
