@@ -141,7 +141,7 @@ def run_nightly(resource_config: dict, *, progress: bool = True, wait_s: float =
         try:
             if previous is not None and not previous.process.is_alive():
                 log.warning("recovery: the night before (%s) died without unlocking the warehouse", previous.describe())
-            instance = _recovered_instance(paths, run_id)
+            instance = recovered_instance(paths, run_id)
             _wait_for_writer_pool(instance, run_id, deadline=started + wait_s)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -164,7 +164,7 @@ def run_nightly(resource_config: dict, *, progress: bool = True, wait_s: float =
             lock.release()
 
 
-def _recovered_instance(paths: Paths, run_id: str) -> dg.DagsterInstance:
+def recovered_instance(paths: Paths, run_id: str) -> dg.DagsterInstance:
     """The Dagster instance, created and cleared of dead nights under an instance-wide lock.
 
     Two processes creating a new instance's SQLite storage at once collide ("table

@@ -2,6 +2,7 @@
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -153,3 +154,26 @@ def test_a_night_does_not_start_while_a_live_run_holds_the_writer_pool(dagster_h
     with dg.DagsterInstance.get() as instance:
         assert [run.run_id for run in instance.get_runs()] == [holder]  # the refused night never created a run
     assert paths.lock_file.read_text() == ""
+
+
+CREATE_INSTANCE = """
+import sys
+from pathlib import Path
+from pipeline.config import Paths
+from pipeline.orchestrate.runner import recovered_instance
+paths = Paths(data_dir=Path(sys.argv[1]) / "data", warehouse=Path(sys.argv[1]) / f"{sys.argv[2]}.duckdb")
+recovered_instance(paths, sys.argv[2])
+"""
+
+
+def test_nights_starting_at_once_on_a_new_dagster_home_do_not_collide(tmp_path):
+    """Unserialized, one of three processes creating a new instance's SQLite storage fails ("already exists")."""
+    home = tmp_path / "dagster"
+    home.mkdir()
+    shutil.copyfile(project_root() / "dagster.yaml", home / "dagster.yaml")
+    nights = [subprocess.Popen([sys.executable, "-c", CREATE_INSTANCE, str(tmp_path), f"warehouse{index}"],
+                               cwd=project_root(), env={**os.environ, "DAGSTER_HOME": str(home)},
+                               stderr=subprocess.PIPE, text=True)
+              for index in range(3)]
+    errors = [night.communicate(timeout=300)[1] for night in nights]
+    assert [night.returncode for night in nights] == [0, 0, 0], errors
