@@ -27,6 +27,7 @@ from pipeline.warehouse.publish import connect_published, discard_working
 log = logging.getLogger("gongkai")
 INSTANCE_LOCK_WAIT_S = 300.0  # instance creation and recovery take seconds; a longer wait means a stuck process
 POOL_POLL_S = 1.0
+RECOVERY_INTERVAL_S = 2.0
 
 
 def dagster_home() -> Path:
@@ -143,7 +144,7 @@ def run_nightly(resource_config: dict, *, progress: bool = True, wait_s: float =
                 log.warning("recovery: the night before (%s) died without unlocking the warehouse", previous.describe())
             instance = recovered_instance(paths, run_id)
             _wait_for_writer_pool(instance, run_id, deadline=started + wait_s)
-            with warnings.catch_warnings():
+            with warnings.catch_warnings(), _recovering_while_running(instance, run_id):
                 warnings.simplefilter("ignore")
                 result = defs().resolve_job_def(NIGHTLY_JOB_NAME).execute_in_process(
                     run_config={
@@ -199,6 +200,29 @@ def _wait_for_writer_pool(instance: dg.DagsterInstance, run_id: str, deadline: f
         time.sleep(POOL_POLL_S)
         for line in recovery.fail_abandoned_runs(instance, run_id) + recovery.free_slots_of_finished_runs(instance):
             log.warning(line)
+
+
+@contextmanager
+def _recovering_while_running(instance: dg.DagsterInstance, run_id: str):
+    """While the night runs, keep clearing runs that die holding a pool slot.
+
+    When the holder of the `duckdb_writer` slot (a night on another warehouse sharing this
+    instance) dies while this night waits for the slot, freeing it is what ends Dagster's wait.
+    """
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.wait(RECOVERY_INTERVAL_S):
+            for line in recovery.fail_abandoned_runs(instance, run_id) + recovery.free_slots_of_finished_runs(instance):
+                log.warning(line)
+
+    watcher = threading.Thread(target=watch, name="gongkai-recovery", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        watcher.join()
 
 
 def _summarize(result: dg.ExecuteInProcessResult, config: NightConfig, elapsed: float) -> NightResult:

@@ -7,7 +7,6 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 
 import dagster as dg
 import pytest
@@ -17,6 +16,7 @@ from pipeline.orchestrate import recovery
 from pipeline.orchestrate.cli import EXIT_INTERRUPTED
 from pipeline.orchestrate.lock import NightAlreadyRunning, ProcessIdentity, RunLock, process_start_ticks
 from pipeline.orchestrate.runner import run_nightly
+from tests.orchestrate.runs import started_run
 
 HOLD_LOCK = """
 import sys, time
@@ -101,17 +101,6 @@ def test_process_identity_tells_a_reused_pid_from_the_original():
     assert not ProcessIdentity(me.pid, me.host, me.start_ticks + 1).is_alive()
     assert not dead_process().is_alive()
     assert ProcessIdentity(me.pid, "some-other-host", None).is_alive()  # cannot tell: assume alive
-
-
-def started_run(instance: dg.DagsterInstance, owner: ProcessIdentity, paths: Paths, *, holding_pool: bool) -> str:
-    """A nightly run recorded as STARTED by `owner`, like one whose process runs the warehouse step."""
-    run_id = str(uuid.uuid4())
-    instance.add_run(dg.DagsterRun(job_name="nightly", run_id=run_id, status=dg.DagsterRunStatus.STARTED,
-                                   tags=recovery.owner_tags(owner, paths.warehouse)))
-    if holding_pool:
-        instance.event_log_storage.set_concurrency_slots("duckdb_writer", 1)
-        assert instance.event_log_storage.claim_concurrency_slot("duckdb_writer", run_id, "warehouse_tables").is_claimed
-    return run_id
 
 
 def test_recovery_fails_a_dead_nights_run_frees_its_slot_and_removes_its_working_file(dagster_home, tmp_path):

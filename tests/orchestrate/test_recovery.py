@@ -19,7 +19,9 @@ import pytest
 from pipeline.config import Paths, project_root
 from pipeline.fixtures.portal import FixtureServer
 from pipeline.orchestrate.cli import EXIT_INTERRUPTED, EXIT_NIGHT_ALREADY_RUNNING
+from pipeline.orchestrate.lock import ProcessIdentity, process_start_ticks
 from pipeline.registry.portals import portal_entry, write_registry
+from tests.orchestrate.runs import started_run
 
 pytestmark = pytest.mark.integration
 
@@ -197,5 +199,29 @@ def test_two_nights_at_once_one_runs_and_the_other_says_why_it_did_not(registry,
     refused = outputs[[night.returncode for night in nights].index(EXIT_NIGHT_ALREADY_RUNNING)]
     assert re.search(r"gongkai: not started: another night is running on \S+gongkai.duckdb \(run \S+, pid \d+", refused)
     assert refused.count("\n") == 1, refused
+    assert_left_nothing_running(deployment)
+    assert_publishes_the_clean_night(deployment, clean_night, after_a_crawl=False)
+
+
+def test_a_pool_holder_dying_while_a_night_runs_does_not_wedge_it(registry, clean_night, tmp_path):
+    """A night on another warehouse of the same instance holds the writer slot, then dies: this night still finishes."""
+    deployment = Deployment.create(tmp_path, registry)
+    night = deployment.start()
+    lines = []
+    for line in night.stderr:
+        lines.append(line)
+        if re.search(STAGE_LINES["crawl"], line):
+            break
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+    owner = ProcessIdentity(other.pid, ProcessIdentity.current().host, process_start_ticks(other.pid))
+    other_paths = Paths(data_dir=tmp_path / "other", warehouse=tmp_path / "other.duckdb")
+    holder = started_run(deployment.instance(), owner, other_paths, holding_pool=True)
+    other.kill()
+    other.wait()
+    out, err = night.communicate(timeout=NIGHT_TIMEOUT_S)
+    output = "".join(lines) + err + out
+    assert night.returncode == 0, output
+    assert f"recovery: run {holder} was left STARTED by pid {other.pid}, which is gone: marked it failed" in output
+    assert f"recovery: freed the concurrency slots held by finished run {holder}" in output
     assert_left_nothing_running(deployment)
     assert_publishes_the_clean_night(deployment, clean_night, after_a_crawl=False)
