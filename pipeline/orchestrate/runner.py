@@ -1,4 +1,8 @@
-"""Run the nightly Dagster job in-process, with a progress display and a summary for the operator."""
+"""Run the nightly Dagster job in-process, with a progress display and a summary for the operator.
+
+A night holds its warehouse's lock from start to end, first clears what dead nights left behind
+(recovery.py), and ends the same way whether it succeeds, fails, or is stopped by Ctrl-C or SIGTERM.
+"""
 from __future__ import annotations
 
 import logging
@@ -213,7 +217,11 @@ def _recovering_while_running(instance: dg.DagsterInstance, run_id: str):
 
     def watch() -> None:
         while not stop.wait(RECOVERY_INTERVAL_S):
-            for line in recovery.fail_abandoned_runs(instance, run_id) + recovery.free_slots_of_finished_runs(instance):
+            try:
+                lines = recovery.fail_abandoned_runs(instance, run_id) + recovery.free_slots_of_finished_runs(instance)
+            except Exception as problem:  # e.g. SQLite busy: the next round retries; the night goes on
+                lines = [f"recovery check failed, retrying: {problem}"]
+            for line in lines:
                 log.warning(line)
 
     watcher = threading.Thread(target=watch, name="gongkai-recovery", daemon=True)
