@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+WORKING_SUFFIX = ".building.duckdb"
 
 
 def project_root() -> Path:
@@ -59,7 +60,23 @@ class Paths:
     def parse_cache_dir(self) -> Path:
         return self.data_dir / "parse-cache"
 
+    def working_warehouse(self, run_id: str) -> Path:
+        """The file run `run_id` builds before publishing it onto `warehouse`; one per run, so runs never share one."""
+        return self.warehouse.with_name(f"{self.warehouse.stem}.{run_id}{WORKING_SUFFIX}")
+
+    def working_warehouses(self) -> dict[str, list[Path]]:
+        """Working files (and their WALs) next to the warehouse, by the run id in their name."""
+        prefix = self.warehouse.stem + "."
+        found: dict[str, list[Path]] = {}
+        if not self.warehouse.parent.is_dir():
+            return found
+        for path in sorted(self.warehouse.parent.iterdir()):
+            name = path.name.removesuffix(".wal")
+            if name.startswith(prefix) and name.endswith(WORKING_SUFFIX):
+                found.setdefault(name[len(prefix):-len(WORKING_SUFFIX)], []).append(path)
+        return found
+
     @property
-    def working_warehouse(self) -> Path:
-        """The file a night's load builds before it is published onto `warehouse`."""
-        return self.warehouse.with_name(self.warehouse.stem + ".building.duckdb")
+    def lock_file(self) -> Path:
+        """Held by the night that is running on `warehouse` (see pipeline/orchestrate/lock.py)."""
+        return self.warehouse.with_name(self.warehouse.name + ".lock")

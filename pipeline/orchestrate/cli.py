@@ -2,7 +2,11 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
+
+EXIT_INTERRUPTED = 130
+EXIT_NIGHT_ALREADY_RUNNING = 75
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -14,6 +18,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     run.add_argument("--registry", type=Path, help="portal registry file (default: the one shipped with gongkai)")
     run.add_argument("--data-dir", type=Path, help="archive and stage outputs (default: $GONGKAI_DATA_DIR or ./data)")
     run.add_argument("--warehouse", type=Path, help="published DuckDB file (default: $GONGKAI_WAREHOUSE or warehouse/gongkai.duckdb)")
+    run.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                     help="when another night is running on the warehouse, wait up to this long for it (default: exit at once)")
     run.add_argument("--quiet", action="store_true", help="no progress lines")
     run.set_defaults(func=run_command)
 
@@ -34,13 +40,30 @@ def run_demo_command(args: argparse.Namespace) -> int:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    from pipeline.orchestrate.runner import run_nightly
-
     config = {
         key: str(value)
         for key, value in {"registry_path": args.registry, "data_dir": args.data_dir, "warehouse": args.warehouse}.items()
         if value is not None
     }
-    result = run_nightly(config, progress=not args.quiet)
+    return run_night(config, wait_s=args.wait, progress=not args.quiet)
+
+
+def run_night(resource_config: dict, *, wait_s: float, progress: bool) -> int:
+    """One night with the operator's output; the exit code says succeeded (0), failed (1),
+    interrupted (130), or not started because another night is running (75, EX_TEMPFAIL)."""
+    from pipeline.orchestrate.lock import NightAlreadyRunning
+    from pipeline.orchestrate.runner import run_nightly
+
+    try:
+        result = run_nightly(resource_config, progress=progress, wait_s=wait_s)
+    except NightAlreadyRunning as busy:
+        print(f"gongkai: not started: {busy}", file=sys.stderr)
+        return EXIT_NIGHT_ALREADY_RUNNING
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM before or after Dagster ran the steps
+        print("gongkai: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     print(result.render())
+    if result.interrupted:
+        print("gongkai: interrupted; the published warehouse is the last complete night's", file=sys.stderr)
+        return EXIT_INTERRUPTED
     return 0 if result.success else 1

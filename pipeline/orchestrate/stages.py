@@ -32,7 +32,7 @@ from pipeline.registry.model import Portal
 from pipeline.report.frames import ReportFrames, build_frames
 from pipeline.report.model import ParsedReport
 from pipeline.warehouse.load import DOCUMENT_SCHEMA, HEALTH_SCHEMA, LoadSummary, NightInput, load_night
-from pipeline.warehouse.publish import prepare_working, publish, working_connection
+from pipeline.warehouse.publish import discard_working, prepare_working, publish, working_connection
 
 log = logging.getLogger("gongkai")
 
@@ -218,26 +218,35 @@ def read_parsed(config: NightConfig) -> ReportFrames:
 # warehouse --------------------------------------------------------------------------------
 
 def load_warehouse(config: NightConfig, run_id: str, started_at: datetime | None = None) -> LoadSummary:
-    """Load the night into a working copy of the published warehouse (published is untouched)."""
+    """Load the night into this run's working copy of the published warehouse (published is untouched).
+
+    A load that fails or is interrupted removes its working file, so nothing half-built is left.
+    """
     paths = config.paths
-    prepare_working(paths.warehouse, paths.working_warehouse)
-    documents = pl.read_parquet(_stage_file(config, "crawl/documents.parquet"))
-    night = NightInput(
-        run_id=run_id,
-        started_at=started_at or datetime.now(UTC).replace(tzinfo=None),
-        regions=regions_frame(),
-        documents=documents.select(list(DOCUMENT_SCHEMA)),
-        health=read_health(config),
-        frames=read_parsed(config),
-    )
-    with working_connection(paths.working_warehouse) as con:
-        summary = load_night(con, night)
+    working = paths.working_warehouse(run_id)
+    try:
+        prepare_working(paths.warehouse, working)
+        log.info("warehouse: loading into %s", working.name)
+        documents = pl.read_parquet(_stage_file(config, "crawl/documents.parquet"))
+        night = NightInput(
+            run_id=run_id,
+            started_at=started_at or datetime.now(UTC).replace(tzinfo=None),
+            regions=regions_frame(),
+            documents=documents.select(list(DOCUMENT_SCHEMA)),
+            health=read_health(config),
+            frames=read_parsed(config),
+        )
+        with working_connection(working) as con:
+            summary = load_night(con, night)
+    except BaseException:
+        discard_working(working)
+        raise
     log.info("warehouse: %d reports loaded or replaced; %d reports, %d facts, %d failed checks in total",
              summary.reports_loaded, summary.reports_total, summary.facts_total, summary.failed_checks_total)
     return summary
 
 
-def publish_warehouse(config: NightConfig) -> Path:
-    publish(config.paths.working_warehouse, config.paths.warehouse)
+def publish_warehouse(config: NightConfig, run_id: str) -> Path:
+    publish(config.paths.working_warehouse(run_id), config.paths.warehouse)
     log.info("publish: %s", config.paths.warehouse)
     return config.paths.warehouse

@@ -30,12 +30,10 @@ def connect_working(path: Path) -> duckdb.DuckDBPyConnection:
 def prepare_working(published: Path, working: Path) -> None:
     """Start the working file from the published warehouse (or empty) and bring its schema up to date.
 
-    A working file left behind by a crashed night is discarded: the published file is the
-    last good state.
+    A working file already at `working` is discarded: the published file is the last good state.
     """
     working.parent.mkdir(parents=True, exist_ok=True)
-    for leftover in (working, working.with_name(working.name + ".wal")):
-        leftover.unlink(missing_ok=True)
+    discard_working(working)
     if published.exists():
         shutil.copyfile(published, working)
     con = connect_working(working)
@@ -44,6 +42,12 @@ def prepare_working(published: Path, working: Path) -> None:
         con.execute("CHECKPOINT")
     finally:
         con.close()
+
+
+def discard_working(working: Path) -> None:
+    """Remove a working file and its write-ahead log, if there are any."""
+    for path in (working, working.with_name(working.name + ".wal")):
+        path.unlink(missing_ok=True)
 
 
 @contextmanager

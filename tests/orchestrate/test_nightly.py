@@ -31,7 +31,7 @@ def night(config, run_id):
     archive = stages.verify_archive(config)
     parse = stages.parse(config)
     load = stages.load_warehouse(config, run_id)
-    stages.publish_warehouse(config)
+    stages.publish_warehouse(config, run_id)
     return crawl, archive, parse, load
 
 

@@ -27,9 +27,9 @@ def warehouse_tables(context: dg.AssetExecutionContext, gongkai: GongkaiResource
 
 @dg.asset_check(asset=warehouse_tables, blocking=True, pool=DUCKDB_WRITER_POOL,
                 description="The load is not empty and did not lose reports or more than 10% of facts against the published warehouse; blocks publishing when it fails.")
-def load_not_empty_or_shrinking(gongkai: GongkaiResource) -> dg.AssetCheckResult:
+def load_not_empty_or_shrinking(context: dg.AssetCheckExecutionContext, gongkai: GongkaiResource) -> dg.AssetCheckResult:
     paths = gongkai.night_config().paths
-    with connect_published(paths.working_warehouse) as con:
+    with connect_published(paths.working_warehouse(context.run.run_id)) as con:
         reports, facts, _ = warehouse_totals(con)
     published_reports = published_facts = 0
     if paths.warehouse.exists():
@@ -50,9 +50,9 @@ def load_not_empty_or_shrinking(gongkai: GongkaiResource) -> dg.AssetCheckResult
 
 
 @dg.asset(group_name="warehouse", deps=[warehouse_tables], pool=DUCKDB_WRITER_POOL, kinds={"duckdb"})
-def published_warehouse(gongkai: GongkaiResource) -> dg.MaterializeResult:
+def published_warehouse(context: dg.AssetExecutionContext, gongkai: GongkaiResource) -> dg.MaterializeResult:
     """The warehouse file analysts and dashboards open, replaced atomically so readers are never blocked."""
-    path = stages.publish_warehouse(gongkai.night_config())
+    path = stages.publish_warehouse(gongkai.night_config(), run_id=context.run_id)
     with connect_published(path) as con:
         reports, facts, failed = warehouse_totals(con)
     return dg.MaterializeResult(metadata={
