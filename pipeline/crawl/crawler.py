@@ -9,6 +9,7 @@ parse the current page, so memory per portal stays small.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -24,6 +25,7 @@ from pipeline.crawl.health import write_health_json
 from pipeline.crawl.platforms import Page, PageRequest, PlatformAdapter, adapter_for, detect_platform
 from pipeline.crawl.records import CrawlMemory, CrawlOutcome, DocumentRecord, PortalColumns, PortalHealth
 from pipeline.crawl.settings import FetchSettings
+from pipeline.errors import InfrastructureError
 from pipeline.registry.model import Portal, ReportColumn
 
 HEALTH_FILE = "health.json"
@@ -156,9 +158,14 @@ class ColumnReading:
 
 
 async def gather_all(crawl: PortalCrawl, tasks: Sequence[Awaitable[object]]) -> list[object]:
-    """Run a portal's fetches side by side (the fetcher keeps each host polite); a failing one is a parse error."""
+    """Run a portal's fetches side by side (the fetcher keeps each host polite); a failing one is a parse error.
+
+    An infrastructure failure (the archive cannot be written) is not the portal's: it stops the crawl.
+    """
     results = await asyncio.gather(*tasks, return_exceptions=True)
     for result in results:
+        if isinstance(result, InfrastructureError):
+            raise result
         if isinstance(result, Exception):
             crawl.parse_errors.append(f"{type(result).__name__}: {result}")
     return list(results)
@@ -428,6 +435,8 @@ async def crawl_portals(portals: Sequence[Portal], fetcher: Fetcher, *, run_id: 
             columns: list[ReportColumn] = []
             try:
                 outcome, detail, columns = await crawl_portal(crawl, recorded_columns(portal, memory))
+            except InfrastructureError:
+                raise
             except Exception as exc:  # one portal's bug must not stop the night
                 outcome, detail = "parse_error", f"{type(exc).__name__}: {exc}"
             crawl.settle_documents()
@@ -450,7 +459,12 @@ async def crawl_portals(portals: Sequence[Portal], fetcher: Fetcher, *, run_id: 
                     run_id=run_id,
                 ))
 
-    await asyncio.gather(*(one(portal) for portal in unique.values()))
+    try:
+        async with asyncio.TaskGroup() as portals_crawling:   # an infrastructure failure cancels every portal
+            for portal in unique.values():
+                portals_crawling.create_task(one(portal))
+    except ExceptionGroup as failed:   # one() lets only infrastructure errors through
+        raise failed.exceptions[0] from None
     return CrawlOutcome(
         documents=documents,
         health=[health[portal_id] for portal_id in unique],
@@ -478,7 +492,10 @@ def run_crawl(portals: Sequence[Portal], *, archive_root, settings: FetchSetting
 
     try:
         outcome = asyncio.run(crawl())
-    finally:
-        log.close()
+    except BaseException:
+        with contextlib.suppress(InfrastructureError):   # keep the log if the disk allows; report the crawl's error
+            log.close()
+        raise
+    log.close()
     write_health_json(outcome.health, state_dir / HEALTH_FILE, run_id=run_id)
     return outcome

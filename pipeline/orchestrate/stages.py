@@ -72,12 +72,15 @@ def _stage_file(config: NightConfig, name: str) -> Path:
 
 
 def _replace_atomically(path: Path, write: Callable[[Path], None]) -> None:
-    """Write `path` through a temporary file beside it, so readers never see half a file."""
+    """Write `path` through a temporary file beside it, so readers never see half a file (nor a failed one's)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=path.name + ".", dir=path.parent)
     os.close(handle)
-    write(Path(temporary))
-    os.replace(temporary, path)
+    try:
+        write(Path(temporary))
+        os.replace(temporary, path)
+    finally:
+        Path(temporary).unlink(missing_ok=True)
 
 
 # registry ---------------------------------------------------------------------------------
