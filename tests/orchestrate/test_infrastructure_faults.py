@@ -24,14 +24,18 @@ def full_disk(path, mode="r", *args, **kwargs):
     return handle
 
 
+def one_portal_night(tmp_path, server, **overrides):
+    registry = tmp_path / "registry.json"
+    write_registry((portal_entry(p) for p in server.portals() if p.portal_id == "hanweb-haiyan"), registry,
+                   version="test", about="one fixture portal")
+    return {"data_dir": str(tmp_path / "data"), "warehouse": str(tmp_path / "gongkai.duckdb"),
+            "registry_path": str(registry), "allow_loopback": True, "min_delay_s": 0.01, "jitter_s": 0.0, **overrides}
+
+
 def test_a_full_archive_disk_fails_the_night_and_leaves_no_temp_files_and_the_warehouse_as_it_was(
         tmp_path, dagster_home, monkeypatch):
     with FixtureServer(host_base="127.0.13.2") as server:
-        registry = tmp_path / "registry.json"
-        write_registry((portal_entry(p) for p in server.portals() if p.portal_id == "hanweb-haiyan"), registry,
-                       version="test", about="one fixture portal")
-        config = {"data_dir": str(tmp_path / "data"), "warehouse": str(tmp_path / "gongkai.duckdb"),
-                  "registry_path": str(registry), "allow_loopback": True, "min_delay_s": 0.01, "jitter_s": 0.0}
+        config = one_portal_night(tmp_path, server)
         first = run_nightly(config, progress=False)
         assert first.success and first.portal_outcomes == {"ok": 1}
         published = hashlib.sha256((tmp_path / "gongkai.duckdb").read_bytes()).hexdigest()
@@ -50,3 +54,12 @@ def test_a_full_archive_disk_fails_the_night_and_leaves_no_temp_files_and_the_wa
     leftovers = [path for path in (tmp_path / "data").rglob("*")
                  if path.is_file() and (path.name.endswith(".tmp") or path.stat().st_size == 0)]
     assert leftovers == []
+
+
+def test_a_memory_limit_too_small_for_the_parser_fails_the_night_as_a_resource_error(tmp_path, dagster_home):
+    with FixtureServer(host_base="127.0.14.2") as server:
+        night = run_nightly(one_portal_night(tmp_path, server, parse_memory_mb=64), progress=False)
+    assert not night.success and night.failed_steps == ["parsed_reports"]
+    assert "WorkerStartupError" in night.step_errors["parsed_reports"]
+    assert "64 MB memory limit" in night.render() and "Raise the limit" in night.render()
+    assert not (tmp_path / "gongkai.duckdb").exists()
