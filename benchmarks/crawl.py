@@ -34,7 +34,7 @@ Throughput is HTTP responses (robots.txt included) per second of crawl wall time
 same way for both: from the moment the first request is handed to the network layer (gongkai:
 the earliest `fetched_at` in its fetch log, stamped just before the request is sent; Scrapy:
 the first `request_reached_downloader` signal) to the moment the crawl has closed (gongkai:
-`run_crawl` returned, its fetch log, health file and column state written; Scrapy:
+`run_crawl` returned, its fetch log and health file written; Scrapy:
 `spider_closed`, after its downloader and scheduler closed). Interpreter start-up, imports and
 building the client or engine are left out for both; gongkai's whole `run_crawl` call and
 Scrapy's spider_opened → spider_closed are printed alongside.

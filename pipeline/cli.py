@@ -5,6 +5,8 @@ import argparse
 import importlib
 import sys
 
+from pipeline.errors import InfrastructureError
+
 # Modules exposing register(subparsers): each adds its subcommands with set_defaults(func=...).
 COMMAND_MODULES = (
     "pipeline.orchestrate.cli",   # demo, run
@@ -34,6 +36,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return int(args.func(args) or 0)
+    except InfrastructureError as exc:   # the machine, not the input: say what to fix, no traceback
+        print(f"gongkai: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("gongkai: interrupted", file=sys.stderr)
         return 130

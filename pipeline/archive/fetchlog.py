@@ -67,10 +67,15 @@ FETCHLOG_SCHEMA: dict[str, pl.DataType] = {
 
 
 class Validators(NamedTuple):
-    """What a conditional GET needs: the last validators a URL answered with and the body they cover."""
+    """What a conditional GET needs: the last validators a URL answered with and the body they cover.
+
+    `content_type` is the header the body came with: a 304 rarely repeats it, and the document
+    it confirms keeps its type.
+    """
     etag: str | None
     last_modified: str | None
     sha256: str
+    content_type: str | None = None
 
 
 class FetchLog:
@@ -134,7 +139,7 @@ class FetchLog:
         redirect chain, so a moved page still gets a conditional request at its new address.
         """
         log = _read_runs(Storage(archive_root), ["final_url", "method", "outcome", "fetched_at",
-                                                 "etag", "last_modified", "sha256"])
+                                                 "etag", "last_modified", "sha256", "content_type"])
         latest = (
             log.filter(
                 pl.col("outcome").is_in(["ok", "not_modified"])
@@ -143,10 +148,11 @@ class FetchLog:
             )
             .sort("fetched_at")
             .group_by("final_url")
-            .agg(pl.col("etag").last(), pl.col("last_modified").last(), pl.col("sha256").last())
+            .agg(pl.col("etag").last(), pl.col("last_modified").last(), pl.col("sha256").last(),
+                 pl.col("content_type").drop_nulls().last())
         )
         return {
-            row["final_url"]: Validators(row["etag"], row["last_modified"], row["sha256"])
+            row["final_url"]: Validators(row["etag"], row["last_modified"], row["sha256"], row["content_type"])
             for row in latest.iter_rows(named=True)
         }
 

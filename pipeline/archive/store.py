@@ -12,11 +12,17 @@ import re
 import uuid
 from pathlib import Path
 
+from pipeline.errors import InfrastructureError
+
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+class ArchiveWriteError(InfrastructureError):
+    """A file could not be written to the archive (disk full, I/O error, permissions)."""
 
 
 class Storage:
@@ -62,12 +68,26 @@ class Storage:
         return self._fs.cat_file(self.location(relpath))
 
     def write_atomic(self, relpath: str, data: bytes) -> None:
-        """Readers never see a partial file: temp file + rename locally; object stores put whole objects."""
-        if self._local is None:
-            self._fs.makedirs(self.location(relpath).rsplit("/", 1)[0], exist_ok=True)
-            self._fs.pipe_file(self.location(relpath), data)
-            return
-        target = self._local / relpath
+        """Readers never see a partial file: temp file + rename locally; object stores put whole objects.
+
+        A failed write leaves no temporary file and raises ArchiveWriteError: it is the archive's
+        fault, never the fault of whatever the bytes came from.
+        """
+        try:
+            if self._local is None:
+                self._fs.makedirs(self.location(relpath).rsplit("/", 1)[0], exist_ok=True)
+                self._fs.pipe_file(self.location(relpath), data)
+            else:
+                self._write_local(self._local / relpath, data)
+        except OSError as exc:
+            raise ArchiveWriteError(
+                f"cannot write {self.location(relpath)} ({len(data)} bytes) to the archive at {self.root}: "
+                f"{exc.strerror or exc}; free space or repair that volume (or point GONGKAI_DATA_DIR elsewhere), "
+                "then run the night again"
+            ) from exc
+
+    @staticmethod
+    def _write_local(target: Path, data: bytes) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         temp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
         try:
@@ -75,8 +95,7 @@ class Storage:
                 handle.write(data)
             os.replace(temp, target)
         finally:
-            if temp.exists():
-                temp.unlink()
+            temp.unlink(missing_ok=True)
 
     def list(self, reldir: str, suffix: str) -> list[str]:
         """Relative paths of the files directly under ``reldir`` ending in ``suffix``, sorted."""

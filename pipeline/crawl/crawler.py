@@ -1,16 +1,15 @@
 """One night's crawl: every portal's report columns, listings, articles and attachments.
 
 Portals are crawled concurrently (the fetcher keeps each host polite); a failing portal ends with
-its own health outcome and never stops the others. Each night re-verifies the columns recorded
-last night (`{archive}/state/columns.json`) and re-discovers them from the home page when they
-stop answering. Bodies are archived by the fetcher; this module keeps only what it needs to
+its own health outcome and never stops the others. Each night re-verifies the columns the last
+published night recorded (`CrawlMemory`, read from the warehouse by the caller) and re-discovers
+them from the home page when they stop answering. Bodies are archived by the fetcher; this module keeps only what it needs to
 parse the current page, so memory per portal stays small.
 """
 from __future__ import annotations
 
 import asyncio
-import json
-import os
+import contextlib
 from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -24,11 +23,11 @@ from pipeline.crawl.discovery import (
 from pipeline.crawl.fetcher import Fetcher, FetchResult
 from pipeline.crawl.health import write_health_json
 from pipeline.crawl.platforms import Page, PageRequest, PlatformAdapter, adapter_for, detect_platform
-from pipeline.crawl.records import CrawlOutcome, DocumentRecord, PortalHealth
+from pipeline.crawl.records import CrawlMemory, CrawlOutcome, DocumentRecord, PortalColumns, PortalHealth
 from pipeline.crawl.settings import FetchSettings
+from pipeline.errors import InfrastructureError
 from pipeline.registry.model import Portal, ReportColumn
 
-COLUMNS_FILE = "columns.json"
 HEALTH_FILE = "health.json"
 MAX_LISTING_PAGES = 200          # per column: bounds a runaway pagination loop
 MAX_REPORT_ENTRIES = 2000        # per portal
@@ -55,7 +54,7 @@ class RunTotals:
     not_modified: int = 0
     bytes_downloaded: int = 0
     seen_sha256: set[str] = field(default_factory=set)
-    earlier_sha256: frozenset[str] = frozenset()   # bodies earlier runs fetched (from the fetch log's validators)
+    known_sha256: frozenset[str] = frozenset()   # documents the last published night already held
 
 
 @dataclass
@@ -131,6 +130,7 @@ class PortalCrawl:
             size_bytes=result.size or 0,
             fetched_at=datetime.now(timezone.utc),
             continuation_sha256=tuple(part.sha256 for part in continuations if part.sha256),
+            not_modified=result.not_modified,
         )))
 
     def settle_documents(self) -> None:
@@ -140,7 +140,7 @@ class PortalCrawl:
                 continue
             self.totals.seen_sha256.add(record.sha256)
             self.documents.append(record)
-            self.new_documents += record.sha256 not in self.totals.earlier_sha256
+            self.new_documents += record.sha256 not in self.totals.known_sha256
         self.candidates.clear()
 
 
@@ -158,9 +158,14 @@ class ColumnReading:
 
 
 async def gather_all(crawl: PortalCrawl, tasks: Sequence[Awaitable[object]]) -> list[object]:
-    """Run a portal's fetches side by side (the fetcher keeps each host polite); a failing one is a parse error."""
+    """Run a portal's fetches side by side (the fetcher keeps each host polite); a failing one is a parse error.
+
+    An infrastructure failure (the archive cannot be written) is not the portal's: it stops the crawl.
+    """
     results = await asyncio.gather(*tasks, return_exceptions=True)
     for result in results:
+        if isinstance(result, InfrastructureError):
+            raise result
         if isinstance(result, Exception):
             crawl.parse_errors.append(f"{type(result).__name__}: {result}")
     return list(results)
@@ -392,50 +397,36 @@ async def crawl_portal(crawl: PortalCrawl, recorded: Sequence[ReportColumn]) -> 
     return ("ok" if reports else "no_reports"), f"{found}{stale}", working + broken
 
 
-def load_column_state(state_dir: Path) -> dict[str, dict]:
-    path = Path(state_dir) / COLUMNS_FILE
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-        return dict(document.get("portals", {}))
-    except (FileNotFoundError, json.JSONDecodeError, AttributeError):
-        return {}
-
-
-def save_column_state(state_dir: Path, state: dict[str, dict]) -> None:
-    path = Path(state_dir) / COLUMNS_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".json.tmp")
-    temporary.write_text(json.dumps({"portals": state}, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    os.replace(temporary, path)
-
-
-def recorded_columns(portal: Portal, state: dict[str, dict]) -> list[ReportColumn]:
-    """Last night's columns, keeping the registry's publisher details for URLs it names.
+def recorded_columns(portal: Portal, memory: CrawlMemory) -> list[ReportColumn]:
+    """The last published night's columns, keeping the registry's publisher details for URLs it names.
 
     When an editor has changed the portal's columns in the registry since, the registry wins.
     """
     by_url = {column.url: column for column in portal.report_columns}
-    remembered = state.get(portal.portal_id, {})
-    registry_urls = [column.url for column in portal.report_columns]
-    if not remembered.get("columns") or (registry_urls and remembered.get("registry_columns") != registry_urls):
+    remembered = memory.columns.get(portal.portal_id)
+    registry_urls = tuple(column.url for column in portal.report_columns)
+    if remembered is None or not remembered.column_urls or (
+            registry_urls and remembered.registry_column_urls != registry_urls):
         return list(portal.report_columns)
-    return [by_url.get(url, ReportColumn(url=url)) for url in remembered["columns"]]
+    return [by_url.get(url, ReportColumn(url=url)) for url in remembered.column_urls]
 
 
-async def crawl_portals(portals: Sequence[Portal], fetcher: Fetcher, *, run_id: str, state_dir) -> CrawlOutcome:
+async def crawl_portals(portals: Sequence[Portal], fetcher: Fetcher, *, run_id: str,
+                        memory: CrawlMemory | None = None) -> CrawlOutcome:
     """Crawl every portal concurrently; each gets exactly one health outcome.
 
-    A health row's `documents_new` counts documents whose bytes no earlier run fetched (per the
-    fetch log's validators), so a changed report counts and a report served again does not.
+    A health row's `documents_new` counts documents the last published night did not hold
+    (`memory.known_sha256`), so a changed report counts, a report served again does not, and a
+    rerun after a failed night still counts what that night found.
     """
-    state_dir = Path(state_dir)
-    state = load_column_state(state_dir)
-    totals = RunTotals(earlier_sha256=frozenset(v.sha256 for v in fetcher.validators.values() if v.sha256))
+    memory = memory or CrawlMemory()
+    totals = RunTotals(known_sha256=memory.known_sha256)
     unique: dict[str, Portal] = {}
     for portal in portals:
         unique.setdefault(portal.portal_id, portal)   # one crawl and one health outcome per portal id
     documents: list[DocumentRecord] = []
     health: dict[str, PortalHealth] = {}
+    columns_read: list[PortalColumns] = []
     gate = asyncio.Semaphore(MAX_CONCURRENT_PORTALS)
 
     async def one(portal: Portal) -> None:
@@ -443,7 +434,9 @@ async def crawl_portals(portals: Sequence[Portal], fetcher: Fetcher, *, run_id: 
             crawl = PortalCrawl(portal, fetcher, totals)
             columns: list[ReportColumn] = []
             try:
-                outcome, detail, columns = await crawl_portal(crawl, recorded_columns(portal, state))
+                outcome, detail, columns = await crawl_portal(crawl, recorded_columns(portal, memory))
+            except InfrastructureError:
+                raise
             except Exception as exc:  # one portal's bug must not stop the night
                 outcome, detail = "parse_error", f"{type(exc).__name__}: {exc}"
             crawl.settle_documents()
@@ -458,28 +451,35 @@ async def crawl_portals(portals: Sequence[Portal], fetcher: Fetcher, *, run_id: 
                 documents_new=crawl.new_documents, checked_at=datetime.now(timezone.utc),
             )
             if columns:
-                state[portal.portal_id] = {
-                    "columns": [column.url for column in columns],
-                    "registry_columns": [column.url for column in portal.report_columns],
-                    "platform": portal.platform or crawl.detected_platform,
-                    "run_id": run_id,
-                }
+                columns_read.append(PortalColumns(
+                    portal_id=portal.portal_id,
+                    column_urls=tuple(column.url for column in columns),
+                    registry_column_urls=tuple(column.url for column in portal.report_columns),
+                    platform=portal.platform or crawl.detected_platform,
+                    run_id=run_id,
+                ))
 
-    await asyncio.gather(*(one(portal) for portal in unique.values()))
-    save_column_state(state_dir, state)
+    try:
+        async with asyncio.TaskGroup() as portals_crawling:   # an infrastructure failure cancels every portal
+            for portal in unique.values():
+                portals_crawling.create_task(one(portal))
+    except ExceptionGroup as failed:   # one() lets only infrastructure errors through
+        raise failed.exceptions[0] from None
     return CrawlOutcome(
         documents=documents,
         health=[health[portal_id] for portal_id in unique],
         requests=totals.requests,
         not_modified=totals.not_modified,
         bytes_downloaded=totals.bytes_downloaded,
+        columns=sorted(columns_read, key=lambda read: read.portal_id),
     )
 
 
-def run_crawl(portals: Sequence[Portal], *, archive_root, settings: FetchSettings, run_id: str) -> CrawlOutcome:
+def run_crawl(portals: Sequence[Portal], *, archive_root, settings: FetchSettings, run_id: str,
+              memory: CrawlMemory | None = None) -> CrawlOutcome:
     """Open the archive, last night's validators and this run's fetch log; crawl; close the log.
 
-    Also writes `{archive_root}/state/health.json` for `gongkai portals health --from-json`.
+    `memory` is what the last published night knew (None: nothing, a first night). Also writes `{archive_root}/state/health.json` for `gongkai portals health --from-json`.
     """
     archive = Archive(archive_root)
     validators = FetchLog.latest_validators(archive_root)
@@ -488,11 +488,14 @@ def run_crawl(portals: Sequence[Portal], *, archive_root, settings: FetchSetting
 
     async def crawl() -> CrawlOutcome:
         async with Fetcher(settings, archive, log, validators=validators) as fetcher:
-            return await crawl_portals(portals, fetcher, run_id=run_id, state_dir=state_dir)
+            return await crawl_portals(portals, fetcher, run_id=run_id, memory=memory)
 
     try:
         outcome = asyncio.run(crawl())
-    finally:
-        log.close()
+    except BaseException:
+        with contextlib.suppress(InfrastructureError):   # keep the log if the disk allows; report the crawl's error
+            log.close()
+        raise
+    log.close()
     write_health_json(outcome.health, state_dir / HEALTH_FILE, run_id=run_id)
     return outcome

@@ -379,7 +379,8 @@ class Fetcher:
                 digest = answer.sha256 = await self._store(answer.body)
                 if method == "GET" and (answer.headers.get("etag") or answer.headers.get("last-modified")):
                     self.validators[url] = Validators(
-                        answer.headers.get("etag"), answer.headers.get("last-modified"), digest)
+                        answer.headers.get("etag"), answer.headers.get("last-modified"), digest,
+                        answer.headers.get("content-type"))
             self._record(call, url, method, answer, attempt)
             if not answer.transient:
                 return answer
@@ -499,8 +500,9 @@ class Fetcher:
             answer.outcome, answer.error = "http_error", "HTTP 304 to a request that was not conditional"
             return answer
         answer.outcome = "not_modified"
-        for header, value in (("etag", prior.etag), ("last-modified", prior.last_modified)):
-            if value and header not in answer.headers:   # a 304 may omit validators that still hold
+        for header, value in (("etag", prior.etag), ("last-modified", prior.last_modified),
+                              ("content-type", prior.content_type)):
+            if value and header not in answer.headers:   # a 304 may omit headers that still hold
                 answer.headers[header] = value
         try:
             answer.body = await asyncio.to_thread(self.archive.get, prior.sha256)

@@ -1,7 +1,7 @@
 """Records the crawl stage hands downstream (archive → extract → warehouse)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
@@ -34,6 +34,7 @@ class DocumentRecord:
     size_bytes: int
     fetched_at: datetime
     continuation_sha256: tuple[str, ...] = ()   # archived later pages of a split article (t…_1.html …), in order
+    not_modified: bool = False  # the portal answered 304: content type, size and fetch time are last seen's
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,28 @@ class PortalHealth:
     checked_at: datetime
 
 
+@dataclass(frozen=True)
+class PortalColumns:
+    """The report columns a portal was read from, for the next night to re-read first."""
+    portal_id: str
+    column_urls: tuple[str, ...]
+    registry_column_urls: tuple[str, ...]   # the registry's columns then: an editor's change wins over them
+    platform: str | None
+    run_id: str
+
+
+@dataclass(frozen=True)
+class CrawlMemory:
+    """What the last published night knew: each portal's columns and the documents already held.
+
+    It comes from the published warehouse, never from an earlier crawl's files, so a night that
+    failed before publishing does not become the next night's memory: its new documents still
+    count as new, and a column that moved is still reported as moved.
+    """
+    columns: dict[str, PortalColumns] = field(default_factory=dict)
+    known_sha256: frozenset[str] = frozenset()
+
+
 @dataclass
 class CrawlOutcome:
     """What one night's crawl produced: every document seen (unchanged ones too) and one health row per portal."""
@@ -56,3 +79,4 @@ class CrawlOutcome:
     requests: int           # fetches made (each may include fetcher-level retries)
     not_modified: int       # conditional requests answered 304
     bytes_downloaded: int   # body bytes actually transferred (304s excluded)
+    columns: list[PortalColumns] = field(default_factory=list)   # where each portal's reports were found tonight

@@ -26,6 +26,7 @@ class GongkaiResource(dg.ConfigurableResource):
     max_bytes: int | None = None
     parse_workers: int = 1
     parse_timeout_s: float = 120.0
+    parse_memory_mb: int = 2048
 
     def night_config(self) -> NightConfig:
         defaults = Paths.default()
@@ -49,6 +50,7 @@ class GongkaiResource(dg.ConfigurableResource):
             fetch=fetch,
             parse_workers=self.parse_workers,
             parse_timeout_s=self.parse_timeout_s,
+            parse_memory_mb=self.parse_memory_mb,
         )
 
 

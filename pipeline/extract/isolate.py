@@ -6,12 +6,16 @@ address-space limit (``RLIMIT_AS``) and a wall-clock deadline; a worker that ove
 killed and replaced, and the document gets a ``ParsedReport`` with status ``error`` saying
 what happened. Results come back in input order.
 
+A worker proves it can parse (a tiny built-in page) before it takes a document. One that cannot
+start under its memory limit raises ``WorkerStartupError``: the limit is wrong, not the document.
+
     for report in parse_many([(source, path_or_bytes, filename, content_type), ...],
                              timeout_s=60, memory_mb=2048, workers=2):
         ...
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import subprocess
@@ -22,11 +26,18 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
+from pipeline.errors import InfrastructureError
 from pipeline.report.model import ParsedReport
 
 Item = tuple[str, bytes | Path, str | None, str | None]
 STARTUP_TIMEOUT_S = 120.0  # importing polars & co. on a loaded machine
 MAX_BUFFERED = 32          # finished reports held per worker while an earlier one is still parsing
+READY = "ready"
+SELF_TEST_PAGE = "<html><body><h1>自检</h1><table><tr><td>一</td><td>1</td></tr></table></body></html>".encode()
+
+
+class WorkerStartupError(InfrastructureError):
+    """A parser worker died or failed its self-test before reading any document."""
 
 
 def parse_many(items: Iterable[Item], *, timeout_s: float = 60, memory_mb: int = 2048,
@@ -101,15 +112,26 @@ class _Worker:
         self.ready = False
 
     def _await_ready(self) -> None:
-        """Wait for a new worker to finish importing, so its start-up never counts against a document."""
+        """Wait for a new worker to import the parser and pass its self-test, so start-up never counts
+        against a document; a worker that cannot start is the run's problem, never a document's."""
         if self.ready:
             return
         self.ready = True
-        if self.reader.poll(STARTUP_TIMEOUT_S):
-            try:
-                self.reader.recv()
-            except (EOFError, OSError):
-                pass  # died while starting: the next collect() sees the closed pipe and reports it
+        if not self.reader.poll(STARTUP_TIMEOUT_S):
+            return  # slow to start: its first document's deadline still bounds it
+        try:
+            message = self.reader.recv()
+        except (EOFError, OSError):
+            message = None
+        if message == READY:
+            return
+        code = self._close()
+        why = message if isinstance(message, str) else (
+            f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}")
+        raise WorkerStartupError(
+            f"the parser worker could not start under its {self.memory_mb} MB memory limit ({why}); no document "
+            "was read. Raise the limit (gongkai parse --memory-mb, or parse_memory_mb in the gongkai resource's "
+            "config for a night): the parser needs about 500 MB to start")
 
     def start(self, index: int, item: Item, timeout_s: float) -> None:
         source, data, filename, content_type = item
@@ -185,13 +207,22 @@ def _error(source: str, message: str) -> ParsedReport:
 
 
 def _serve(read_fd: int, write_fd: int, memory_mb: int) -> None:
-    """Worker loop: limit this process's address space, then parse documents until told to stop."""
-    limit = memory_mb * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    from pipeline.extract.parse import parse_document
-
+    """Worker loop: limit this process's address space, prove it can parse, then parse documents until told to stop."""
     reader, writer = Connection(read_fd, writable=False), Connection(write_fd, readable=False)
-    writer.send("ready")
+    try:
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        from pipeline.extract.parse import parse_document
+
+        check = parse_document(SELF_TEST_PAGE, source="self-test.html", filename="self-test.html",
+                               content_type="text/html")
+        if check.status == "error":
+            raise RuntimeError(f"the self-test page gave an error: {check.error}")
+    except BaseException as exc:  # under a tight limit, imports and native libraries fail in any way
+        with contextlib.suppress(BaseException):
+            writer.send(f"start-up failed: {type(exc).__name__}: {exc}")
+        return
+    writer.send(READY)
     while True:
         try:
             message = reader.recv()

@@ -68,6 +68,7 @@ class NightResult:
     failed_steps: list[str]
     check_failures: list[str]
     warehouse: Path
+    step_errors: dict[str, str]   # failed step → what went wrong, for the operator
 
     def render(self) -> str:
         outcomes = ", ".join(f"{k} {v}" for k, v in sorted(self.portal_outcomes.items())) or "none"
@@ -81,7 +82,8 @@ class NightResult:
             f"{'elapsed':<24} {self.elapsed_s:.1f} s",
             f"{'warehouse':<24} {self.warehouse}",
         ]
-        lines += [f"{'failed step':<24} {step}" for step in self.failed_steps]
+        lines += [f"{'failed step':<24} {step}: {self.step_errors.get(step, 'see the Dagster run log')}"
+                  for step in self.failed_steps]
         lines += [f"{'asset check':<24} {failure}" for failure in self.check_failures]
         return "\n".join(lines)
 
@@ -243,7 +245,9 @@ def _summarize(result: dg.ExecuteInProcessResult, config: NightConfig, elapsed: 
     if config.paths.warehouse.exists():
         with connect_published(config.paths.warehouse) as con:
             reports, facts, failed = warehouse_totals(con)
-    failed_steps = [event.step_key for event in result.all_events if event.is_step_failure and event.step_key]
+    failures = [event for event in result.all_events if event.is_step_failure and event.step_key]
+    failed_steps = [event.step_key for event in failures]
+    step_errors = {event.step_key: _user_error(event.step_failure_data.error) for event in failures}
     check_failures = [
         f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name} ({evaluation.severity.value.lower()})"
         for evaluation in result.get_asset_check_evaluations()
@@ -258,4 +262,14 @@ def _summarize(result: dg.ExecuteInProcessResult, config: NightConfig, elapsed: 
         success=result.success, interrupted=interrupted, run_id=result.run_id, elapsed_s=elapsed, portals=sum(outcomes.values()),
         portal_outcomes=outcomes, documents=documents, reports=reports, facts=facts, failed_checks=failed,
         failed_steps=failed_steps, check_failures=check_failures, warehouse=config.paths.warehouse,
+        step_errors=step_errors,
     )
+
+
+def _user_error(error) -> str:
+    """The exception the stage raised, not Dagster's wrapper around it (`ClassName: message`)."""
+    while error is not None and error.cause is not None and error.cls_name.startswith("Dagster"):
+        error = error.cause
+    if error is None:
+        return "see the Dagster run log"
+    return error.message.strip()

@@ -31,7 +31,8 @@ from pipeline.registry import load_portals, regions_frame
 from pipeline.registry.model import Portal
 from pipeline.report.frames import ReportFrames, build_frames
 from pipeline.report.model import ParsedReport
-from pipeline.warehouse.load import DOCUMENT_SCHEMA, HEALTH_SCHEMA, LoadSummary, NightInput, load_night
+from pipeline.warehouse.history import crawl_memory
+from pipeline.warehouse.load import COLUMNS_SCHEMA, DOCUMENT_SCHEMA, HEALTH_SCHEMA, LoadSummary, NightInput, load_night
 from pipeline.warehouse.publish import discard_working, prepare_working, publish, working_connection
 
 log = logging.getLogger("gongkai")
@@ -71,12 +72,15 @@ def _stage_file(config: NightConfig, name: str) -> Path:
 
 
 def _replace_atomically(path: Path, write: Callable[[Path], None]) -> None:
-    """Write `path` through a temporary file beside it, so readers never see half a file."""
+    """Write `path` through a temporary file beside it, so readers never see half a file (nor a failed one's)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=path.name + ".", dir=path.parent)
     os.close(handle)
-    write(Path(temporary))
-    os.replace(temporary, path)
+    try:
+        write(Path(temporary))
+        os.replace(temporary, path)
+    finally:
+        Path(temporary).unlink(missing_ok=True)
 
 
 # registry ---------------------------------------------------------------------------------
@@ -98,13 +102,20 @@ class CrawlSummary:
 
 
 def crawl(config: NightConfig, portals: list[Portal], run_id: str) -> CrawlSummary:
-    """Crawl every portal into the archive; record the documents found and each portal's health."""
+    """Crawl every portal into the archive; record the documents found, each portal's health and columns.
+
+    The crawl compares against the published warehouse (documents held, columns last read), so
+    rerunning a night that failed after its crawl reports the same news the failed night found.
+    """
     log.info("crawl: %d portals", len(portals))
-    outcome = run_crawl(portals, archive_root=config.paths.archive_root, settings=config.fetch, run_id=run_id)
+    outcome = run_crawl(portals, archive_root=config.paths.archive_root, settings=config.fetch, run_id=run_id,
+                        memory=crawl_memory(config.paths.warehouse))
     documents = pl.DataFrame([dataclasses.asdict(d) for d in outcome.documents], schema=CRAWL_DOCUMENT_SCHEMA)
     health = pl.DataFrame([dataclasses.asdict(h) for h in outcome.health], schema=HEALTH_SCHEMA)
+    columns = pl.DataFrame([dataclasses.asdict(c) for c in outcome.columns], schema=COLUMNS_SCHEMA)
     _replace_atomically(_stage_file(config, "crawl/documents.parquet"), documents.write_parquet)
     _replace_atomically(_stage_file(config, "crawl/health.parquet"), health.write_parquet)
+    _replace_atomically(_stage_file(config, "crawl/columns.parquet"), columns.write_parquet)
     outcomes = dict(health.group_by("outcome").len().sort("outcome").iter_rows()) if health.height else {}
     summary = CrawlSummary(len(portals), documents.height, outcome.requests, outcome.not_modified,
                            outcome.bytes_downloaded, outcomes)
@@ -235,6 +246,7 @@ def load_warehouse(config: NightConfig, run_id: str, started_at: datetime | None
             documents=documents.select(list(DOCUMENT_SCHEMA)),
             health=read_health(config),
             frames=read_parsed(config),
+            columns=pl.read_parquet(_stage_file(config, "crawl/columns.parquet")),
         )
         with working_connection(working) as con:
             summary = load_night(con, night)

@@ -68,8 +68,12 @@ class ReportFrames:
         directory = Path(directory)
         directory.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=directory.name + ".", dir=directory.parent))
-        for name in FRAME_FILES:
-            getattr(self, name).write_parquet(staging / f"{name}.parquet")
+        try:
+            for name in FRAME_FILES:
+                getattr(self, name).write_parquet(staging / f"{name}.parquet")
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
         retired = directory.with_name(directory.name + ".retired")
         shutil.rmtree(retired, ignore_errors=True)
         if directory.exists():

@@ -1,12 +1,12 @@
 """Load a night's crawl and extraction into the warehouse, idempotently.
 
-One transaction covers the whole load: regions, documents, portal health and every new or
-changed report (its old rows deleted, its new rows inserted). Unchanged reports are skipped, so
+One transaction covers the whole load: regions, documents, portal health, the columns each
+portal was read from (the next crawl's memory, see `history.py`) and every new or changed report (its old rows deleted, its new rows inserted). Unchanged reports are skipped, so
 re-running a night never duplicates anything, and an error anywhere leaves the file as it was.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import duckdb
@@ -26,17 +26,22 @@ LOAD_STEPS = (
     "load/08_insert_facts.sql",
     "load/09_insert_checks.sql",
     "load/10_record_run.sql",
+    "load/11_record_portal_columns.sql",
 )
 
 DOCUMENT_SCHEMA: dict[str, pl.DataType] = {
     "sha256": pl.Utf8, "url": pl.Utf8, "portal_id": pl.Utf8, "listing_url": pl.Utf8, "title": pl.Utf8,
     "title_year": pl.Int32, "publisher": pl.Utf8, "content_type": pl.Utf8, "size_bytes": pl.Int64,
-    "fetched_at": pl.Datetime("us"),
+    "fetched_at": pl.Datetime("us"), "not_modified": pl.Boolean,
 }
 HEALTH_SCHEMA: dict[str, pl.DataType] = {
     "portal_id": pl.Utf8, "division_code": pl.Utf8, "outcome": pl.Utf8, "detail": pl.Utf8,
     "pages_fetched": pl.Int32, "documents_found": pl.Int32, "documents_new": pl.Int32,
     "checked_at": pl.Datetime("us"),
+}
+COLUMNS_SCHEMA: dict[str, pl.DataType] = {
+    "portal_id": pl.Utf8, "column_urls": pl.List(pl.Utf8), "registry_column_urls": pl.List(pl.Utf8),
+    "platform": pl.Utf8, "run_id": pl.Utf8,
 }
 REGION_COLUMNS = ("division_code", "name", "level")
 
@@ -50,6 +55,7 @@ class NightInput:
     documents: pl.DataFrame   # DOCUMENT_SCHEMA
     health: pl.DataFrame      # HEALTH_SCHEMA
     frames: ReportFrames
+    columns: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=COLUMNS_SCHEMA))  # read tonight
 
 
 @dataclass(frozen=True)
@@ -70,6 +76,7 @@ def load_night(con: duckdb.DuckDBPyConnection, night: NightInput) -> LoadSummary
         "incoming_reports": night.frames.reports,
         "incoming_cells": night.frames.cells,
         "incoming_checks": night.frames.checks,
+        "incoming_columns": night.columns.cast(COLUMNS_SCHEMA).select(list(COLUMNS_SCHEMA)),
     }
     params = {"run_id": night.run_id, "started_at": night.started_at, "loaded_at": datetime.now(UTC).replace(tzinfo=None)}
     for name, frame in incoming.items():

@@ -15,11 +15,11 @@ SHA_A, SHA_B = "a" * 64, "b" * 64
 
 
 def entry(url="http://www.a.gov.cn/list.html", *, minutes=0, outcome="ok", status=200, method="GET",
-          sha256=SHA_A, etag='"e1"', last_modified=None, final_url=None) -> FetchEntry:
+          sha256=SHA_A, etag='"e1"', last_modified=None, final_url=None, content_type=None) -> FetchEntry:
     return FetchEntry(
         url=url, final_url=final_url or url, method=method, status=status, outcome=outcome, portal_id="p1",
         purpose="listing", referrer=None, fetched_at=T0 + timedelta(minutes=minutes), elapsed_s=0.2,
-        etag=etag, last_modified=last_modified, sha256=sha256, size=10,
+        etag=etag, last_modified=last_modified, sha256=sha256, size=10, content_type=content_type,
     )
 
 
@@ -93,3 +93,11 @@ def test_fsspec_memory_root():
         log.record(entry())
     assert FetchLog.read_all(root).height == 1
     assert FetchLog.latest_validators(root)["http://www.a.gov.cn/list.html"].sha256 == SHA_A
+
+
+def test_validators_keep_the_last_content_type_a_304_did_not_repeat(tmp_path):
+    with FetchLog(tmp_path, "night1") as log:
+        log.record(entry(minutes=0, etag='"v1"', sha256=SHA_A, content_type="application/pdf"))
+    with FetchLog(tmp_path, "night2") as log:
+        log.record(entry(minutes=1440, etag='"v1"', sha256=SHA_A, outcome="not_modified", status=304))
+    assert FetchLog.latest_validators(tmp_path)["http://www.a.gov.cn/list.html"].content_type == "application/pdf"

@@ -1,7 +1,9 @@
 """Content-addressed archive: stored once, written atomically, verified on read, local or fsspec."""
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
 import subprocess
 import sys
 import uuid
@@ -9,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.archive import Archive
+from pipeline.archive import Archive, store
+from pipeline.archive.store import ArchiveWriteError
 
 BODY = "海盐县2023年政府信息公开工作年度报告".encode()
 DIGEST = hashlib.sha256(BODY).hexdigest()
@@ -91,3 +94,15 @@ def test_local_archive_does_not_import_fsspec(tmp_path):
         "assert 'fsspec' not in sys.modules, 'fsspec imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[2])
+
+
+def test_a_failed_write_raises_an_archive_error_and_leaves_no_temporary_file(tmp_path, monkeypatch):
+    def full_disk(path, mode="r", *args, **kwargs):
+        open(path, mode, *args, **kwargs).close()   # created empty, as on a full disk
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+
+    monkeypatch.setattr(store, "open", full_disk, raising=False)
+    archive = Archive(tmp_path)
+    with pytest.raises(ArchiveWriteError, match="No space left on device.*run the night again"):
+        archive.put(b"report")
+    assert [path for path in tmp_path.rglob("*") if path.is_file()] == []

@@ -1,12 +1,12 @@
 """The crawl over loopback portals: unit cases on a hand-built site, integration over the fixture portal."""
-import json
 from collections import Counter
 
 import pytest
 
 from pipeline.archive import Archive
-from pipeline.crawl.crawler import COLUMNS_FILE, HEALTH_FILE, run_crawl
+from pipeline.crawl.crawler import HEALTH_FILE, run_crawl
 from pipeline.crawl.health import read_health_json
+from pipeline.crawl.records import CrawlMemory
 from pipeline.crawl.settings import FetchSettings
 from pipeline.fixtures.http import LoopbackHTTPServer, Response
 from pipeline.registry.model import Portal, ReportColumn
@@ -49,8 +49,18 @@ def portal(portal_id, base, columns=(), platform=None, params=None):
                   params=params or {}, extra_domains=(host,))
 
 
-def crawl(tmp_path, portals, run_id="night1", **settings):
-    return run_crawl(portals, archive_root=tmp_path, settings=FetchSettings(**{**FAST, **settings}), run_id=run_id)
+def crawl(tmp_path, portals, run_id="night1", memory=None, **settings):
+    return run_crawl(portals, archive_root=tmp_path, settings=FetchSettings(**{**FAST, **settings}), run_id=run_id,
+                     memory=memory)
+
+
+def remembered(*outcomes):
+    """The memory earlier nights leave once published: their columns and documents, as the warehouse keeps them."""
+    columns, known = {}, set()
+    for outcome in outcomes:
+        columns.update({read.portal_id: read for read in outcome.columns})
+        known.update(document.sha256 for document in outcome.documents)
+    return CrawlMemory(columns=columns, known_sha256=frozenset(known))
 
 
 def test_discovers_the_column_lists_reports_and_dedups_one_report_under_two_urls(serve, tmp_path):
@@ -70,8 +80,7 @@ def test_discovers_the_column_lists_reports_and_dedups_one_report_under_two_urls
     [document] = outcome.documents
     assert document.url == f"{base}/zwgk/nb/a1.html" and document.title_year == 2021 and document.publisher == "通元镇"
     assert document.listing_url == f"{base}/zwgk/nb/" and Archive(tmp_path).has(document.sha256)
-    state = json.loads((tmp_path / "state" / COLUMNS_FILE).read_text(encoding="utf-8"))
-    assert state["portals"]["p1"]["columns"] == [f"{base}/zwgk/nb/"]
+    assert [(read.portal_id, read.column_urls) for read in outcome.columns] == [("p1", (f"{base}/zwgk/nb/",))]
     assert read_health_json(tmp_path / "state" / HEALTH_FILE)[0].outcome == "ok"
 
 
@@ -98,15 +107,6 @@ def test_nothing_listening_is_unreachable(tmp_path):
     assert [h.outcome for h in outcome.health] == ["unreachable"] and outcome.documents == []
 
 
-def test_a_corrupt_column_state_file_is_ignored_not_fatal(serve, tmp_path):
-    base = serve("127.0.5.7", {"/nb/": (200, "<li><a href='r.html'>X镇2022年政府信息公开工作年度报告</a></li>"),
-                               "/nb/r.html": (200, REPORT.format(title="X镇2022年政府信息公开工作年度报告", n=1))})
-    (tmp_path / "state").mkdir()
-    (tmp_path / "state" / COLUMNS_FILE).write_text("{not json", encoding="utf-8")
-    outcome = crawl(tmp_path, [portal("p", base, ["/nb/"])])
-    assert outcome.health[0].outcome == "ok" and len(outcome.documents) == 1
-
-
 # --- integration: the fixture portal, three nights ----------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -120,11 +120,13 @@ def nights(tmp_path_factory):
         result = {"expected": server.expected_outcomes(), "manifest": server.manifest(), "root": root}
         result["night1"] = run_crawl(portals, archive_root=root, settings=settings, run_id="night1")
         first_request = len(server.requests)
-        result["night2"] = run_crawl(portals, archive_root=root, settings=settings, run_id="night2")
+        result["night2"] = run_crawl(portals, archive_root=root, settings=settings, run_id="night2",
+                                     memory=remembered(result["night1"]))
         hosts = {p.home_urls[0].split("//", 1)[1].rstrip("/"): p.portal_id for p in portals}
         result["night2_requests"] = [(hosts[r.host], r) for r in server.requests[first_request:]]
         result["changed"] = server.change_report("hanweb-haiyan")
-        result["night3"] = run_crawl(portals, archive_root=root, settings=settings, run_id="night3")
+        result["night3"] = run_crawl(portals, archive_root=root, settings=settings, run_id="night3",
+                                     memory=remembered(result["night1"], result["night2"]))
     return result
 
 
@@ -195,8 +197,7 @@ def test_a_column_recorded_over_the_wrong_scheme_is_read_over_the_other(serve, t
     recorded = Portal(**{**recorded.__dict__, "report_columns": (ReportColumn(f"{https_base}/nb/"),)})
     outcome = crawl(tmp_path, [recorded], connect_timeout_s=0.3, retries=0)   # a TLS hello to a plain-HTTP server stalls
     assert outcome.health[0].outcome == "ok" and outcome.documents[0].url == f"{base}/nb/r.html"
-    state = json.loads((tmp_path / "state" / COLUMNS_FILE).read_text(encoding="utf-8"))
-    assert state["portals"]["p"]["columns"] == [f"{base}/nb/"]
+    assert [read.column_urls for read in outcome.columns] == [(f"{base}/nb/",)]
 
 
 def test_an_editors_new_registry_column_wins_over_last_nights_state(serve, tmp_path):
@@ -205,10 +206,10 @@ def test_an_editors_new_registry_column_wins_over_last_nights_state(serve, tmp_p
              "/new/": (200, "<li><a href='r.html'>Y镇2022年政府信息公开工作年度报告</a></li>"),
              "/new/r.html": (200, REPORT.format(title="Y镇2022年政府信息公开工作年度报告", n=2))}
     base = serve("127.0.5.11", pages)
-    crawl(tmp_path, [portal("p", base, ["/old/"])], run_id="n1")
-    again = crawl(tmp_path, [portal("p", base, ["/old/"])], run_id="n2")
+    first = crawl(tmp_path, [portal("p", base, ["/old/"])], run_id="n1")
+    again = crawl(tmp_path, [portal("p", base, ["/old/"])], run_id="n2", memory=remembered(first))
     assert [d.url for d in again.documents] == [f"{base}/old/r.html"]
-    edited = crawl(tmp_path, [portal("p", base, ["/new/"])], run_id="n3")
+    edited = crawl(tmp_path, [portal("p", base, ["/new/"])], run_id="n3", memory=remembered(first, again))
     assert [d.url for d in edited.documents] == [f"{base}/new/r.html"] and edited.health[0].outcome == "ok"
 
 
@@ -224,8 +225,8 @@ def test_with_no_recorded_columns_every_report_is_found_from_the_home_page(tmp_p
         outcome = crawl(tmp_path, portals)
     assert {d.sha256 for d in outcome.documents} == {r.sha256 for r in manifest}
     assert {h.outcome for h in outcome.health} == {"ok"}
-    state = json.loads((tmp_path / "state" / COLUMNS_FILE).read_text(encoding="utf-8"))
-    assert len(state["portals"]["hanweb-haiyan"]["columns"]) == 5   # the report column and its four towns
+    columns = {read.portal_id: read.column_urls for read in outcome.columns}
+    assert len(columns["hanweb-haiyan"]) == 5   # the report column and its four towns
 
 
 def test_a_report_page_copied_from_another_provinces_site_is_skipped(serve, tmp_path):

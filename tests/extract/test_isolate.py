@@ -5,7 +5,8 @@ import zipfile
 
 import pytest
 
-from pipeline.extract.isolate import parse_many
+from pipeline import cli
+from pipeline.extract.isolate import WorkerStartupError, parse_many
 from pipeline.fixtures.documents import render_docx, render_html, render_pdf, sample_report
 
 pytestmark = pytest.mark.timeout(120)
@@ -61,11 +62,20 @@ def test_a_worker_over_its_time_limit_is_killed_and_replaced(report):
     assert second.status == "ok"  # a fresh worker took over
 
 
-def test_memory_limit_turns_into_an_error_not_a_crash(report):
+@pytest.mark.parametrize("memory_mb", [32, 64])   # 32: imports fail; 64: polars loads without its native library
+def test_a_memory_limit_too_small_to_start_the_parser_is_a_resource_error_not_a_document_error(report, memory_mb):
     meta, values = report
-    [result] = parse_many([("report.html", render_html(meta, values), "report.html", None)], memory_mb=64)
-    assert result.status == "error"
-    assert "64 MB" in result.error
+    with pytest.raises(WorkerStartupError, match=rf"{memory_mb} MB memory limit .*no document was read\. Raise the limit"):
+        list(parse_many([("report.html", render_html(meta, values), "report.html", None)], memory_mb=memory_mb))
+
+
+def test_parse_command_reports_a_too_small_memory_limit_not_a_bad_document(report, tmp_path, capsys):
+    meta, values = report
+    document = tmp_path / "report.html"
+    document.write_bytes(render_html(meta, values))
+    assert cli.main(["parse", "--memory-mb", "64", str(document)]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and "Raise the limit (gongkai parse --memory-mb" in err and "Traceback" not in err
 
 
 def test_no_items_no_workers_left_behind():

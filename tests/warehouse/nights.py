@@ -58,7 +58,7 @@ def night(run_id: str, pairs: list[tuple[DocumentRecord, ParsedReport]], *, pars
     documents = pl.DataFrame([{
         "sha256": r.sha256, "url": r.url, "portal_id": r.portal_id, "listing_url": r.listing_url, "title": r.title,
         "title_year": r.title_year, "publisher": r.publisher, "content_type": r.content_type,
-        "size_bytes": r.size_bytes, "fetched_at": r.fetched_at,
+        "size_bytes": r.size_bytes, "fetched_at": r.fetched_at, "not_modified": r.not_modified,
     } for r, _ in pairs])
     health = pl.DataFrame([{
         "portal_id": pid, "division_code": pid[2:], "outcome": "ok", "detail": "", "pages_fetched": 3,

@@ -1,0 +1,31 @@
+"""What the published warehouse remembers for the next crawl: documents held and columns read.
+
+A night's crawl compares against the last *published* night, never against an earlier crawl's
+files, so a night that crashed after its crawl changes nothing a rerun reports.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from pipeline.crawl.records import CrawlMemory, PortalColumns
+from pipeline.warehouse import sqlfiles
+from pipeline.warehouse.publish import connect_published
+
+
+def crawl_memory(published: Path) -> CrawlMemory:
+    """The published warehouse's memory; empty when nothing has been published yet."""
+    if not published.exists():
+        return CrawlMemory()
+    with connect_published(published) as con:
+        known = frozenset(sha for (sha,) in con.execute(sqlfiles.query_text("queries/crawl_memory_documents.sql")).fetchall())
+        try:
+            rows = con.execute(sqlfiles.query_text("queries/crawl_memory_columns.sql")).fetchall()
+        except duckdb.CatalogException:   # published before migration 0005: no columns recorded yet
+            rows = []
+    columns = {
+        portal_id: PortalColumns(portal_id, tuple(urls), tuple(registry_urls), platform, run_id)
+        for portal_id, urls, registry_urls, platform, run_id in rows
+    }
+    return CrawlMemory(columns=columns, known_sha256=known)
