@@ -56,7 +56,7 @@ def parse_document(data: bytes, *, source: str, filename: str | None = None,
         ],
         schema=CELL_SCHEMA,
     )
-    report.checks = run_checks(report.cells)
+    report.checks = run_checks(report.cells, result.template)
     measured = completeness.measure(result.template, report.cells)
     report.completeness = round(measured.ratio, 4)
     report.missing_rows = list(measured.missing_rows)
