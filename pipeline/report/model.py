@@ -148,13 +148,19 @@ def partial_reason(missing_rows: list[str] | tuple[str, ...], rows_required: int
         by_table.setdefault(table, []).append(row)
     parts = []
     if missing_rows:
-        tables = "; ".join(f"{table}: {', '.join(rows)}" for table in TABLES if (rows := by_table.get(table)))
+        tables = "; ".join(f"{table}: {_some(rows)}" for table in TABLES if (rows := by_table.get(table)))
         parts.append(f"{len(missing_rows)} of {rows_required} template rows not read ({tables})")
     for note in notes:
         parts.append(_NOTE_TEXT.get(note, note))
     return "partial: " + "; ".join(parts) + (
         ". Check the document: a table it prints was not read, or the document is incomplete; "
         "totals over this report are not comparable with complete ones")
+
+
+def _some(rows: list[str], shown: int = 4) -> str:
+    """Row names, the first few of a long list (the report's missing_rows has them all)."""
+    more = f", … {len(rows) - shown} more" if len(rows) > shown else ""
+    return ", ".join(rows[:shown]) + more
 
 
 _NOTE_TEXT = {

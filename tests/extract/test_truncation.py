@@ -113,3 +113,14 @@ def test_decode_mixed_only_answers_for_a_real_mix():
     found = decode_mixed(b"<p>" + chinese.encode("utf-8") + b"</p><p>" + "行政复议".encode("gbk") + b"</p>")
     assert found is not None and found.text == f"<p>{chinese}</p><p>行政复议</p>"
     assert found.text[found.switch_at:].startswith("行政复议")
+
+
+def test_partial_status_notes_and_completeness_survive_the_parse_cache_form():
+    from pipeline.report.model import ParsedReport
+
+    meta, values = sample_report("2021", seed=16)
+    page = render_html(meta, values).decode("utf-8")
+    report = parse_document(page[:page.index("予以公开") + 40].encode("utf-8"), source="cut.html")
+    again = ParsedReport.from_contract(report.to_contract())
+    assert (again.status, again.notes, again.completeness, again.missing_rows, again.error) == (
+        report.status, report.notes, report.completeness, report.missing_rows, report.error)
