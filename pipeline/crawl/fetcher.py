@@ -9,8 +9,10 @@ Politeness defaults (``FetchSettings``) and why:
 - at most 16 requests in flight overall, so a 3,000-portal night stays a trickle;
 - a truthful User-Agent naming the project and a contact URL;
 - robots.txt fetched once per host per run and obeyed (see ``robots.py``), Crawl-delay included;
-- retries only for transient failures (network errors, timeouts, truncated bodies, 408, 429,
-  5xx), with exponential backoff and jitter; ``Retry-After`` is honoured and also pauses the
+- retries only for transient failures (network errors, timeouts, 408, 429, 5xx), with
+  exponential backoff and jitter; a body whose length disagrees with its ``Content-Length``
+  (the connection ended or stalled short of it) is re-fetched once, and if it is short again
+  the fetch ends as ``truncated``: one more try rarely helps a server that cuts its answers; ``Retry-After`` is honoured and also pauses the
   whole host; a server asking for more than ``max_retry_after_s`` is left alone this run;
 - conditional GET (``If-None-Match``/``If-Modified-Since``) from last night's fetch log, so an
   unchanged page costs the portal a 304.
@@ -222,6 +224,7 @@ class _Call:
     extra_domains: tuple[str, ...]
     max_bytes: int
     retries: int = 0
+    refetched_short_body: bool = False
 
 
 @dataclass
@@ -393,6 +396,11 @@ class Fetcher:
             if call.retries >= self.settings.retries:
                 answer.error = f"{answer.error} (gave up after {call.retries} retries)"
                 return answer
+            if answer.outcome == "truncated":
+                if call.refetched_short_body:
+                    answer.error = f"{answer.error}; short again after one re-fetch: recorded as truncated"
+                    return answer
+                call.refetched_short_body = True
             call.retries += 1
 
     def _backoff_s(self, retries_so_far: int) -> float:
@@ -434,6 +442,8 @@ class Fetcher:
         answer = _Answer()
         started = time.perf_counter()
         body_started = False
+        declared: int | None = None
+        received = 0
         try:
             request = self._client.build_request(method, url, headers=headers, data=data, extensions={"trace": on_wire})
             async with asyncio.timeout(self.settings.total_timeout_s):
@@ -450,7 +460,6 @@ class Fetcher:
                     if declared is not None and declared > call.max_bytes:
                         return self._too_large(answer, call, declared)
                     chunks: list[bytes] = []
-                    received = 0
                     body_started = True
                     async for chunk in response.aiter_bytes():
                         received += len(chunk)
@@ -458,6 +467,10 @@ class Fetcher:
                             return self._too_large(answer, call, received)
                         chunks.append(chunk)
                     answer.body = b"".join(chunks)
+                    received = response.num_bytes_downloaded   # as sent, before Content-Encoding is undone
+                    if declared is not None and received != declared:
+                        answer.outcome, answer.transient = "truncated", True
+                        answer.error = _short_body(received, declared)
                 finally:
                     await response.aclose()
         except httpx.InvalidURL as exc:
@@ -468,10 +481,15 @@ class Fetcher:
         except httpx.TimeoutException as exc:
             answer.outcome, answer.transient = "unreachable", True
             answer.error = f"{type(exc).__name__}: timed out talking to {urlsplit(url).netloc}"
+            if body_started and declared is not None:   # the server stalled part-way through the body
+                answer.outcome = "truncated"
+                answer.error = f"{answer.error}; {_short_body(response.num_bytes_downloaded, declared)}"
         except (httpx.RemoteProtocolError, httpx.ReadError, httpx.DecodingError) as exc:
             # h11 raises RemoteProtocolError when the connection ends short of Content-Length.
             answer.outcome, answer.transient = ("truncated" if body_started else "unreachable"), True
             answer.error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+            if body_started and declared is not None:
+                answer.error = f"{answer.error}; {_short_body(response.num_bytes_downloaded, declared)}"
         except httpx.TransportError as exc:
             answer.outcome, answer.transient = "unreachable", True
             answer.error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
@@ -584,6 +602,10 @@ def _ascii_url(url: str) -> str:
         return str(httpx.URL(url))
     except httpx.InvalidURL:
         return quote(url, safe=":/?#[]@!$&'()*+,;=%~")
+
+
+def _short_body(received: int, declared: int) -> str:
+    return f"body of {received} bytes where Content-Length declares {declared}"
 
 
 def _content_length(response: httpx.Response) -> int | None:

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+TRUNCATED = "truncated"              # the document ends inside this block: its last row may be incomplete
+MIXED_ENCODING = "mixed_encoding"    # the document switches encoding at or before this block
+
 
 @dataclass
 class TextBlock:
     text: str          # one paragraph or line, whitespace as printed (full-width spaces kept)
     locator: str = ""  # e.g. "page 2" or "line 57"
     doubt: str = ""    # why the reader does not trust where this text sits; its cells are flagged uncertain
+    cut: str | None = None   # TRUNCATED or MIXED_ENCODING: the block lies past where the document stops being whole
 
 
 @dataclass
@@ -28,6 +32,8 @@ class TableBlock:
     anchors: list[list[tuple[int, int]]] = field(default_factory=list)
     locator: str = ""  # e.g. "page 4, table 1"
     doubt: str = ""    # why the reader does not trust this grid (see TextBlock.doubt)
+    cut: str | None = None   # TRUNCATED or MIXED_ENCODING: rows from `cut_row` on lie past the cut
+    cut_row: int = 0
 
     def __post_init__(self) -> None:
         if not self.anchors:

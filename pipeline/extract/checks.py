@@ -6,13 +6,16 @@
 - review_total, per review/litigation row: 总计 = 维持 + 纠正 + 其他 + 尚未审结
 
 A blank cell counts as 0 among the addends; a check is skipped when the total it tests is blank,
-when every cell it would use is blank, or when one of its cells is flagged uncertain.
+when every cell it would use is blank, or when one of its cells is flagged uncertain. A row the
+report lacks (not read: the report is `partial`) counts as 0 too, and the detail names it, so a
+failure that comes from the reading is told from one printed in the source.
 """
 from __future__ import annotations
 
 import polars as pl
 
 from pipeline.extract.labels import APPLICANT_COLUMNS, REVIEW_COLUMNS, REVIEW_ROWS
+from pipeline.report.contract import template_rows
 from pipeline.report.model import CHECK_SCHEMA
 
 OUTCOME_ROWS = (
@@ -47,6 +50,11 @@ class _Cells:
     def get(self, table: str, row: str, col: str):
         return self.values.get((table, row, col), _MISSING)
 
+    def not_read(self, keys: list[tuple[str, str, str]]) -> str:
+        """Detail suffix naming the rows among `keys` the report lacks."""
+        rows = list(dict.fromkeys(row for table, row, col in keys if (table, row, col) not in self.values))
+        return f" ({', '.join(rows)} not read: counted as 0)" if rows else ""
+
     def usable(self, keys: list[tuple[str, str, str]]) -> bool:
         present = [k for k in keys if k in self.values]
         return bool(present) and not any(k in self.uncertain for k in keys) and any(
@@ -59,9 +67,13 @@ def _record(out: list[dict], check: str, table: str, row: str | None, col: str |
                 "expected": expected, "actual": actual, "detail": detail})
 
 
-def run_checks(cells: pl.DataFrame) -> pl.DataFrame:
+def run_checks(cells: pl.DataFrame, template: str | None = None) -> pl.DataFrame:
+    """The template's arithmetic over `cells`; with `template`, outcome rows of the form that the
+    report lacks are named in the outcome_total detail."""
     found = _Cells(cells)
     out: list[dict] = []
+    printed = {row for table, row in template_rows(template) if table == "applications"} if template else set()
+    outcome_rows = printed or {row for table, row, _ in found.values if table == "applications"}
 
     def value(table: str, row: str, col: str) -> float:
         v = found.get(table, row, col)
@@ -73,13 +85,15 @@ def run_checks(cells: pl.DataFrame) -> pl.DataFrame:
             left = [value(*k) for k in keys[:2]]
             right = [value(*k) for k in keys[2:]]
             _record(out, "applications_balance", "applications", None, col, sum(left), sum(right),
-                    f"{_fmt(left[0])} + {_fmt(left[1])} = {_fmt(right[0])} + {_fmt(right[1])}")
+                    f"{_fmt(left[0])} + {_fmt(left[1])} = {_fmt(right[0])} + {_fmt(right[1])}" + found.not_read(keys))
         total_key = ("applications", "total_processed", col)
-        outcome_keys = [("applications", r, col) for r in OUTCOME_ROWS if ("applications", r, col) in found.values]
+        template_keys = [("applications", r, col) for r in OUTCOME_ROWS if r in outcome_rows]
+        outcome_keys = [k for k in template_keys if k in found.values]
         if found.get(*total_key) not in (None, _MISSING) and found.usable([total_key, *outcome_keys]):
             parts = [value(*k) for k in outcome_keys]
             _record(out, "outcome_total", "applications", "total_processed", col, sum(parts), value(*total_key),
-                    f"{_fmt(value(*total_key))} = sum of {len(parts)} outcome rows ({_fmt(sum(parts))})")
+                    f"{_fmt(value(*total_key))} = sum of {len(parts)} outcome rows ({_fmt(sum(parts))})"
+                    + found.not_read(template_keys))
 
     rows = sorted({r for (t, r, _c) in found.values if t == "applications"})
     for row in rows:

@@ -4,7 +4,7 @@ jsonl prints one JSON object per file (the shared contract), table a readable gr
 with flags and the check results. Documents are parsed by `isolate.parse_many` (a worker process
 with a time and memory limit), so a pathological file cannot hang or kill the command. A file
 that cannot be read still gets its line (or block) and the command goes on with the next file;
-the exit status is 1 when any file failed.
+the exit status is 1 when any file failed (a `partial` report was read: it is no failure).
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pipeline.extract.isolate import parse_many
 from pipeline.report.contract import cells_for_template
-from pipeline.report.model import ParsedReport
+from pipeline.report.model import READ_STATUSES, ParsedReport
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -39,7 +39,7 @@ def run_parse(args: argparse.Namespace) -> int:
     failures = 0
     items = [(path, Path(path), Path(path).name, None) for path in args.files]
     for report in parse_many(items, timeout_s=args.timeout, memory_mb=args.memory_mb, workers=args.workers):
-        failures += report.status != "ok"
+        failures += report.status not in READ_STATUSES
         if args.format == "jsonl":
             sys.stdout.write(json.dumps(report.to_contract(), ensure_ascii=False) + "\n")
         else:
@@ -50,7 +50,7 @@ def run_parse(args: argparse.Namespace) -> int:
 
 def render_table(report: ParsedReport) -> str:
     """A person-readable rendering: metadata, one grid per table (values, `?` for uncertain), checks."""
-    if report.status != "ok":
+    if report.status not in READ_STATUSES:
         return f"== {report.source}\n   {report.status}: {report.error}\n"
     meta = report.meta
     lines = [
@@ -58,6 +58,7 @@ def render_table(report: ParsedReport) -> str:
         f"   {meta.title or '(no title)'}",
         f"   region {meta.region or '-'} · publisher {meta.publisher or '-'} · year {meta.year or '-'} · "
         f"template {meta.template} · level {meta.level or '-'} · format {report.format}",
+        f"   {report.status} · completeness {report.completeness:.0%}" + (f" · {report.error}" if report.error else ""),
     ]
     by_key = {(c["table"], c["row"], c["col"]): c for c in report.cells.iter_rows(named=True)}
     specs = cells_for_template(meta.template)

@@ -2,7 +2,9 @@
 
 `parse_document` never raises on bad input. A document it cannot read gets status `error` or
 `needs_ocr`, one that reads but holds none of the template's tables `not_a_report`; the message
-says what went wrong and what to do.
+says what went wrong and what to do. A report read without all of its template's rows, or from a
+document that is not whole (cut off, mixed encodings), is `partial`: its cells are kept, and
+`error` says what is missing.
 """
 from __future__ import annotations
 
@@ -10,13 +12,14 @@ import hashlib
 
 import polars as pl
 
+from pipeline.extract import completeness
 from pipeline.extract.checks import run_checks
 from pipeline.extract.formats import NeedsOCR, UnreadableDocument, read_document
 from pipeline.extract.metadata import extract_metadata
 from pipeline.extract.template import extract_cells
 from pipeline.extract.text import decode_text
 from pipeline.extract.traditional import simplified_blocks
-from pipeline.report.model import CELL_SCHEMA, ParsedReport
+from pipeline.report.model import CELL_SCHEMA, ParsedReport, partial_reason
 
 
 def parse_document(data: bytes, *, source: str, filename: str | None = None,
@@ -55,7 +58,14 @@ def parse_document(data: bytes, *, source: str, filename: str | None = None,
         ],
         schema=CELL_SCHEMA,
     )
-    report.checks = run_checks(report.cells)
+    report.checks = run_checks(report.cells, result.template)
+    measured = completeness.measure(result.template, report.cells)
+    report.completeness = round(measured.ratio, 4)
+    report.missing_rows = list(measured.missing_rows)
+    report.notes = sorted(result.notes)
+    if report.missing_rows or report.notes:
+        report.status = "partial"
+        report.error = partial_reason(report.missing_rows, measured.rows_required, report.notes)
     return report
 
 

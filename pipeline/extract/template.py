@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from pipeline.extract import labels
 from pipeline.extract.align import align_row
-from pipeline.extract.blocks import Block, TableBlock, TextBlock
+from pipeline.extract.blocks import TRUNCATED, Block, TableBlock, TextBlock
 from pipeline.extract.numbers import ParsedNumber, header_money_unit, parse_number, to_yuan
 from pipeline.report.contract import cell_spec, cells_for_template
 
@@ -27,7 +27,8 @@ class Token:
     locator: str
     row_id: tuple[int, int]          # (block, row): tokens of one printed row share it
     parsed: ParsedNumber = field(init=False)
-    may_be_cut: bool = False         # the document ends inside this cell: its digits may be incomplete
+    cut: str | None = None           # TRUNCATED / MIXED_ENCODING: read past where the document stops being whole
+    at_end: bool = False             # one of the values the document ends on, inside its tables
     doubtful: bool = False           # the reader does not trust the layout this cell was read from
 
     def __post_init__(self) -> None:
@@ -59,6 +60,7 @@ class TemplateResult:
     template: str | None
     cells: list[Cell]
     found_sections: set[str]
+    notes: set[str] = field(default_factory=set)   # TRUNCATED, MIXED_ENCODING: the document is not whole
 
 
 _NUMBER_RUN = r"(?:\s+[+\-]?\d[\d,]*(?:\.\d+)?)+"
@@ -87,7 +89,7 @@ def tokens_from_blocks(blocks: list[Block]) -> list[Token]:
     tokens: list[Token] = []
     for b, block in enumerate(blocks):
         if isinstance(block, TextBlock):
-            tokens.extend(Token(text, block.locator, (b, 0), doubtful=bool(block.doubt))
+            tokens.extend(Token(text, block.locator, (b, 0), cut=block.cut, doubtful=bool(block.doubt))
                           for text in split_merged_cells(block.text))
             continue
         if not isinstance(block, TableBlock):
@@ -101,7 +103,8 @@ def tokens_from_blocks(blocks: list[Block]) -> list[Token]:
                 if c in numbered and r > numbered[c] and _is_row_number(text):
                     continue   # the 序号 column numbers the rows; its digits are no cell of the form
                 where = f"{block.locator}, row {r + 1}, col {c + 1}" if block.locator else f"row {r + 1}, col {c + 1}"
-                tokens.extend(Token(part, where, (b, r), doubtful=bool(block.doubt))
+                cut = block.cut if block.cut and r >= block.cut_row else None
+                tokens.extend(Token(part, where, (b, r), cut=cut, doubtful=bool(block.doubt))
                               for part in split_merged_cells(text or ""))
     return tokens
 
@@ -163,7 +166,7 @@ def join_wrapped_labels(tokens: list[Token]) -> list[Token]:
             out.append(token)
             i += 1
             continue
-        joined = Token(best[1], token.locator, token.row_id,
+        joined = Token(best[1], token.locator, token.row_id, cut=token.cut,
                        doubtful=any(t.doubtful for t in tokens[i:best[0] + 1]))
         out.append(joined)
         i = best[0] + 1
@@ -307,9 +310,10 @@ def _emit_row(
 
     A printed value is uncertain when its own column is unsettled, when any column of the same
     contract row is (the row's alignment is then unproven), when the header does not prove the
-    column order and the row's values differ, or when the source may have cut its digits off.
-    Every cell of a row whose label or values come from a layout the reader doubts is
-    uncertain, blanks included (a value lost to that layout reads as blank).
+    column order and the row's values differ. Every cell of a contract row read past a cut (see
+    `_cut_rows`), blank ones included, is uncertain and carries the cut's reason as a flag. Every
+    cell of a row whose label or values come from a layout the reader doubts is uncertain, blanks
+    included (a value lost to that layout reads as blank).
     """
     placement = align_row(values, len(keys), is_blank=lambda t: t is None or t.is_blank,
                           value_of=_cell_identity, proof=proof)
@@ -317,6 +321,7 @@ def _emit_row(
     order_unsettled = header_unknown and len({t.parsed.value for t in printed}) > 1
     unsettled_rows = {(table, row) for (table, row, _), uncertain in zip(keys, placement.uncertain) if uncertain}
     doubtful = any(t is not None and t.doubtful for t in [label, *values])
+    cut_rows = _cut_rows(keys, values, placement.cells)
     for (table, row, col), token, uncertain in zip(keys, placement.cells, placement.uncertain):
         spec = cell_spec(template, table, row, col)
         if spec is None:
@@ -327,9 +332,9 @@ def _emit_row(
             value, yuan_flags = to_yuan(parsed, (header_units or {}).get(col))
             flags = list(yuan_flags)
         printed_here = token is not None and not token.is_blank
-        cut = token is not None and token.may_be_cut
-        if cut:
-            flags.append("truncated")
+        cut = cut_rows.get((table, row))
+        if cut and cut not in flags:
+            flags.append(cut)
         if doubtful:
             flags.append("implausible_layout")
         row_unsettled = (table, row) in unsettled_rows or order_unsettled
@@ -337,6 +342,25 @@ def _emit_row(
             flags.append("uncertain")
         cells.append(Cell(table, row, col, value, token.text if token is not None else "", flags,
                           token.locator if token is not None else (values[0].locator if values else "")))
+
+
+def _cut_rows(keys: list[tuple[str, str, str]], values: list[Token],
+              placed: list[Token | None]) -> dict[tuple[str, str], str]:
+    """Contract rows (table, row) read past a cut → its reason: a row holding a value read past it,
+    and every row of a reading the document ends in before it filled the row (its missing cells
+    are cut off, not blank). A cut value the placement dropped leaves the whole reading unproven."""
+    rows: dict[tuple[str, str], str] = {}
+    for (table, row, _), token in zip(keys, placed):
+        if token is not None and token.cut:
+            rows.setdefault((table, row), token.cut)
+    placed_ids = {id(t) for t in placed if t is not None}
+    dropped_cut = next((t.cut for t in values if t.cut and id(t) not in placed_ids), None)
+    ends_short = any(t.at_end for t in values) and len(values) < len(keys)
+    reason = dropped_cut or (TRUNCATED if ends_short else None)
+    if reason:
+        for table, row, _ in keys:
+            rows.setdefault((table, row), reason)
+    return rows
 
 
 def _cell_identity(token: Token | None) -> object:
@@ -455,7 +479,7 @@ def _review_proof(values: list[object]) -> bool | None:
     return all(verdicts)
 
 
-def _review(tokens: list[Token], start: int, end: int, template: str, cells: list[Cell]) -> None:
+def _review(tokens: list[Token], start: int, end: int, template: str, cells: list[Cell]) -> int:
     """The 15 numbers of the 复议/诉讼 table: the longest run of value cells after one of its header
     cells (a short 行政复议 in a later sentence must not pull the reading past the table)."""
     best: list[Token] = []
@@ -477,28 +501,43 @@ def _review(tokens: list[Token], start: int, end: int, template: str, cells: lis
     if best:
         keys = [("review_litigation", row, col) for row in labels.REVIEW_ROWS for col in labels.REVIEW_COLUMNS]
         _emit_row(cells, template, keys, best, proof=_review_proof)
+    return len(best)
+
+
+REVIEW_CELLS = len(labels.REVIEW_ROWS) * len(labels.REVIEW_COLUMNS)
 
 
 def extract_cells(blocks: list[Block], *, year: int | None = None, ends_mid_cell: bool = False) -> TemplateResult:
     """Find the template's tables in the blocks and read every printed cell under its contract key.
 
     `ends_mid_cell`: the source stops right after the last character (a stored copy cut off), so
-    a number printed last may have lost digits and is flagged uncertain.
+    a number printed last may have lost digits and its row is flagged uncertain. Whatever the
+    format, a document whose text ends inside its table sections (no closing section after them,
+    the 复议/诉讼 table not read in full) is noted TRUNCATED, and the row it ends in is uncertain
+    unless its values fill it.
     """
     tokens = join_wrapped_labels(drop_row_numbers(tokens_from_blocks(blocks)))
     if ends_mid_cell and tokens and tokens[-1].parsed.is_number:
-        tokens[-1].may_be_cut = True
+        tokens[-1].cut = TRUNCATED
     sections = find_sections(tokens)
     template = detect_template(tokens[sections["二"][0]:] if "二" in sections else tokens, year)
     sections = find_sections(tokens, template)
     cells: list[Cell] = []
+    notes = {b.cut for b in blocks if b.cut} | {t.cut for t in tokens if t.cut}
     if template is None:
-        return TemplateResult(None, cells, set(sections))
+        return TemplateResult(None, cells, set(sections), notes)
+    open_at_end = bool(sections) and max(end for _, end in sections.values()) == len(tokens)
+    if open_at_end:
+        for token in reversed(tokens):
+            if not token.is_value:
+                break
+            token.at_end = True
     if "二" in sections:
         _active_tables(tokens, *sections["二"], template, cells)
     if "三" in sections:
         _applications(tokens, *sections["三"], template, cells)
-    if "四" in sections:
-        _review(tokens, *sections["四"], template, cells)
-    return TemplateResult(template, cells, set(sections))
+    review_read = _review(tokens, *sections["四"], template, cells) if "四" in sections else 0
+    if open_at_end and review_read < REVIEW_CELLS:
+        notes.add(TRUNCATED)
+    return TemplateResult(template, cells, set(sections), notes)
 

@@ -50,3 +50,9 @@ def _index() -> dict[tuple[str, str, str, str], CellSpec]:
 def cell_spec(template: str, table: str, row: str, col: str) -> CellSpec | None:
     """The contract's entry for one cell, or None when the key is not in that template."""
     return _index().get((template, table, row, col))
+
+
+@cache
+def template_rows(template: str) -> tuple[tuple[str, str], ...]:
+    """(table, row) of every row the template's form prints, in form order."""
+    return tuple(dict.fromkeys((spec.table, spec.row) for spec in cells_for_template(template)))

@@ -38,6 +38,8 @@ REPORT_SCHEMA: dict[str, pl.DataType] = {
     "parse_status": pl.Utf8,
     "parse_error": pl.Utf8,
     "parser_version": pl.Utf8,
+    "completeness": pl.Float64,          # template rows read / rows the template prints; null when not read
+    "parse_notes": pl.List(pl.Utf8),     # truncated, mixed_encoding
 }
 REPORT_CELL_SCHEMA: dict[str, pl.DataType] = {"report_id": pl.Utf8, "template": pl.Utf8, "unit": pl.Utf8, **CELL_SCHEMA}
 REPORT_CHECK_SCHEMA: dict[str, pl.DataType] = {"report_id": pl.Utf8, **CHECK_SCHEMA}
@@ -117,6 +119,8 @@ def build_frames(parsed: Iterable[tuple[DocumentRecord, ParsedReport]], *, parse
             "parse_status": report.status,
             "parse_error": report.error,
             "parser_version": parser_version,
+            "completeness": report.completeness,
+            "parse_notes": list(report.notes),
         })
         if report.cells.height and meta.template:
             cell_frames.append(_cells_with_units(report, report_id))

@@ -13,7 +13,10 @@ from typing import Literal
 
 import polars as pl
 
-Status = Literal["ok", "needs_ocr", "not_a_report", "error"]
+from pipeline.report.contract import TABLES, template_rows
+
+Status = Literal["ok", "partial", "needs_ocr", "not_a_report", "error"]
+READ_STATUSES = ("ok", "partial")   # the report was read: cells, checks and metadata follow
 Level = Literal["province", "city", "county", "town", "sub-district", "department"]
 
 CELL_SCHEMA: dict[str, pl.DataType] = {
@@ -67,6 +70,9 @@ class ParsedReport:
     meta: ReportMeta = field(default_factory=ReportMeta)
     cells: pl.DataFrame = field(default_factory=empty_cells)
     checks: pl.DataFrame = field(default_factory=empty_checks)
+    completeness: float | None = None    # template rows read / rows the template prints (0-1)
+    missing_rows: list[str] = field(default_factory=list)   # "table.row" of the template rows not read
+    notes: list[str] = field(default_factory=list)          # "truncated", "mixed_encoding": the document is not whole
 
     @property
     def failed_checks(self) -> int:
@@ -74,12 +80,13 @@ class ParsedReport:
 
     def to_contract(self) -> dict:
         """The JSON object `gongkai parse --format jsonl` prints (shared contract)."""
-        if self.status in ("error", "needs_ocr", "not_a_report"):
+        if self.status not in READ_STATUSES:
             message = self.error or self.status
             return {"source": self.source, "error": message, "status": self.status}
         meta = self.meta
         return {
             "source": self.source,
+            "status": self.status,
             "report": {
                 "region": meta.region,
                 "publisher": meta.publisher,
@@ -89,6 +96,9 @@ class ParsedReport:
                 "title": meta.title,
                 "published_on": meta.published_on.isoformat() if meta.published_on else None,
                 "format": self.format,
+                "completeness": self.completeness,
+                "missing_rows": list(self.missing_rows),
+                "notes": list(self.notes),
             },
             "cells": [
                 {
@@ -122,7 +132,41 @@ class ParsedReport:
             schema=CELL_SCHEMA,
         )
         checks = pl.DataFrame([{k: c.get(k) for k in CHECK_SCHEMA} for c in obj.get("checks") or []], schema=CHECK_SCHEMA)
-        return cls(source=obj["source"], format=report.get("format"), sha256=sha256, meta=meta, cells=cells, checks=checks)
+        status = obj.get("status", "ok")
+        missing_rows, notes = list(report.get("missing_rows") or []), list(report.get("notes") or [])
+        error = partial_reason(missing_rows, len(template_rows(meta.template)), notes) if status == "partial" else None
+        return cls(source=obj["source"], status=status, error=error, format=report.get("format"), sha256=sha256,
+                   meta=meta, cells=cells, checks=checks, completeness=report.get("completeness"),
+                   missing_rows=missing_rows, notes=notes)
+
+
+def partial_reason(missing_rows: list[str] | tuple[str, ...], rows_required: int, notes: list[str]) -> str:
+    """One line for people: which tables lost how many rows, and why the document is not whole."""
+    by_table: dict[str, list[str]] = {}
+    for key in missing_rows:
+        table, row = key.split(".", 1)
+        by_table.setdefault(table, []).append(row)
+    parts = []
+    if missing_rows:
+        tables = "; ".join(f"{table}: {_some(rows)}" for table in TABLES if (rows := by_table.get(table)))
+        parts.append(f"{len(missing_rows)} of {rows_required} template rows not read ({tables})")
+    for note in notes:
+        parts.append(_NOTE_TEXT.get(note, note))
+    return "partial: " + "; ".join(parts) + (
+        ". Check the document: a table it prints was not read, or the document is incomplete; "
+        "totals over this report are not comparable with complete ones")
+
+
+def _some(rows: list[str], shown: int = 4) -> str:
+    """Row names, the first few of a long list (the report's missing_rows has them all)."""
+    more = f", … {len(rows) - shown} more" if len(rows) > shown else ""
+    return ", ".join(rows[:shown]) + more
+
+
+_NOTE_TEXT = {
+    "truncated": "the document ends inside its tables (cut off)",
+    "mixed_encoding": "the document mixes two text encodings (UTF-8 and GBK); cells read past the switch are uncertain",
+}
 
 
 def _json_number(value: float | None) -> int | float | None:

@@ -1,4 +1,9 @@
-INSERT INTO core_report
+INSERT INTO core_report (
+    report_id, publisher_id, division_code, report_year, template, region_name, title, published_on,
+    source_url, document_sha256, document_format, parse_status, parse_error, parser_version,
+    cells_count, uncertain_cells_count, checks_count, failed_checks_count, run_id, loaded_at,
+    completeness, parse_notes
+)
 SELECT
     i.report_id,
     CASE WHEN i.publisher IS NOT NULL THEN md5(coalesce(i.division_code, '') || '|' || i.publisher) END,
@@ -19,6 +24,8 @@ SELECT
     (SELECT count(*) FROM incoming_checks k WHERE k.report_id = i.report_id),
     (SELECT count(*) FROM incoming_checks k WHERE k.report_id = i.report_id AND NOT k.ok),
     $run_id,
-    $loaded_at
+    $loaded_at,
+    i.completeness,
+    i.parse_notes
 FROM incoming_reports i
 WHERE i.report_id IN (SELECT report_id FROM changed_reports);

@@ -20,6 +20,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     delay_s: float = 0.0              # sleep before answering (slow server)
     truncate_to: int | None = None    # send only this many body bytes, then close the connection
+    hold_open_s: float = 0.0          # with truncate_to: keep the connection open this long before closing
     stream: Iterator[bytes] | None = None  # chunked body (no Content-Length)
 
 
@@ -93,6 +94,7 @@ class LoopbackServer:
                 if reply.truncate_to is not None:
                     self.wfile.write(reply.body[: reply.truncate_to])
                     self.wfile.flush()
+                    time.sleep(reply.hold_open_s)
                     self.close_connection = True
                     return
                 if self.command != "HEAD" and reply.status != 304:

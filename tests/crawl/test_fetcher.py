@@ -156,6 +156,25 @@ def test_truncated_body_is_detected_and_retried(tmp_path):
     assert blob_count(tmp_path) == 1, "only the complete body is archived"
 
 
+@pytest.mark.parametrize("hold_open_s", [0.0, 0.6])
+def test_a_body_short_of_its_content_length_is_refetched_once_then_recorded_truncated(tmp_path, hold_open_s):
+    """Closing the connection early, or stalling with the body part-sent, both leave fewer bytes
+    than Content-Length declares: one re-fetch (not the whole retry budget), then `truncated`."""
+    with LoopbackServer() as server:
+        server.routes["/short"] = lambda hit: Reply(200, PAGE, truncate_to=40, hold_open_s=hold_open_s)
+        server.routes["/short-once"] = sequence(Reply(200, PAGE, truncate_to=40, hold_open_s=hold_open_s), Reply(200, PAGE))
+        results, log = asyncio.run(fetch_many(fast_settings(retries=3, read_timeout_s=0.3), tmp_path,
+                                              [server.url("/short"), server.url("/short-once")]))
+    short, recovered = results
+    assert (short.outcome, short.retry_count, short.body) == ("truncated", 1, None)
+    assert len(server.hits_for("/short")) == 2, "re-fetched exactly once"
+    assert f"body of 40 bytes where Content-Length declares {len(PAGE)}" in short.error
+    assert "short again after one re-fetch" in short.error
+    assert (recovered.outcome, recovered.body) == ("ok", PAGE)
+    assert log.filter(outcome="truncated").height == 3
+    assert blob_count(tmp_path) == 1, "a short body is never archived as the document"
+
+
 def test_redirects_are_followed_and_loops_stopped(tmp_path):
     with LoopbackServer() as server:
         server.routes["/old"] = lambda hit: Reply(301, headers={"Location": "/new"})

@@ -75,3 +75,17 @@ def test_checks_never_change_values(parse_text, report_rows, render):
     assert report.failed_checks > 0
     cell = report.cells.filter((pl.col("row") == "new_received") & (pl.col("col") == "total")).row(0, named=True)
     assert cell["value"] == 887 and cell["flags"] == []
+
+
+def test_rows_a_partial_report_lacks_are_named_in_the_check_detail():
+    """A row not read counts as 0, so the check can fail for the reading's sake: the detail says which."""
+    values = {**application_row("new_received", 5, 5), **application_row("total_processed", 5, 5),
+              **application_row("granted", 3, 3), **application_row("carried_forward", 0, 0)}
+    checks = run_checks(frame(values), "2021")
+    ok, detail = results(checks, "applications_balance")[(None, "total")]
+    assert ok and detail == "5 + 0 = 5 + 0 (carried_over not read: counted as 0)"
+    ok, detail = results(checks, "outcome_total")[("total_processed", "total")]
+    assert not ok and detail.startswith("5 = sum of 1 outcome rows (3) (partially_granted, denied_state_secret")
+    assert "other_no_correction" in detail and "other_processing" not in detail, "the 2021 form's rows"
+    complete = run_checks(frame({**values, **application_row("carried_over", 0, 0)}), "2021")
+    assert "not read" not in results(complete, "applications_balance")[(None, "total")][1]

@@ -89,3 +89,16 @@ def test_a_copy_cut_off_right_after_a_number_flags_it(report_rows, render):
                                        (b"0 \r\n", False), (b"0\n\n", False), (b"| 0 |\n", False), (b"\xe6\x97\xa0\n", False)])
 def test_ends_inside_a_number(tail, cut):
     assert ends_inside_a_number(b"header\n" + tail) is cut
+
+
+def test_cli_prints_a_partial_report_and_does_not_fail_on_it(tmp_path, report_rows, render, full_values, capsys):
+    text = render(report_rows("2019", full_values("2019"), title="通元镇2019年政府信息公开工作年度报告"), "tab")
+    cut = tmp_path / "cut.txt"
+    cut.write_text(text[:text.index("（三）不予公开")], encoding="utf-8")
+    assert main(["parse", "--format", "jsonl", str(cut)]) == 0
+    line = json.loads(capsys.readouterr().out)
+    assert line["status"] == "partial" and line["report"]["notes"] == ["truncated"]
+    assert 0 < line["report"]["completeness"] < 1 and "applications.total_processed" in line["report"]["missing_rows"]
+    assert main(["parse", "--format", "table", str(cut)]) == 0
+    out = capsys.readouterr().out
+    assert "partial · completeness" in out and "… " in out and "ends inside its tables" in out

@@ -167,7 +167,8 @@ def test_header_cell_wrapped_above_its_row_does_not_reorder_columns():
             cells[k] = "）"
         lines.append("\t".join(cells))
     report = parse_document("\n".join(lines).encode(), source="r.txt")
-    assert report.status == "ok", report.error
+    assert (report.status, report.missing_rows) == ("partial", ["procurement.centralized_procurement"]), \
+        "a row whose every cell is unsettled is not read: the report says so"
     wrong = _silent_errors(report, values)
     assert not any(key.startswith("procurement.") for key in wrong), wrong
 
@@ -186,7 +187,8 @@ def test_labels_wrapped_over_lines_in_one_cell_per_line_text(template, width):
         else:
             lines.append(line)
     report = parse_document("\n".join(lines).encode(), source="r.txt")
-    assert report.status == "ok", report.error
+    assert report.status in ("ok", "partial"), report.error
+    assert not [row for row in report.missing_rows if row.startswith("applications.")]
     got = _cells(report)
     missed = {k for k, v in values.items() if v is not None and got.get(k, (None, []))[0] is None}
     assert _silent_errors(report, values) == {}

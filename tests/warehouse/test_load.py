@@ -152,3 +152,27 @@ def test_published_file_is_readable_by_duckdb_1x_storage(tmp_path):
     with duckdb.connect(str(published), read_only=True) as con:
         tags = con.execute("SELECT tags FROM duckdb_databases() WHERE database_name = 'gongkai'").fetchone()[0]
     assert tags["storage_version"].startswith("v1.0.0")
+
+
+def test_partial_reports_keep_their_completeness_and_stay_out_of_the_aggregates(tmp_path):
+    published = tmp_path / "gongkai.duckdb"
+    reports = standard_reports()
+    _, cut = reports[1]   # 海盐县 2020: received 14, granted 12, so its balance check fails
+    cut.status, cut.completeness, cut.missing_rows, cut.notes = (
+        "partial", 0.25, ["applications.granted"], ["truncated"])
+    cut.error = "partial: 1 of 34 template rows not read (applications: granted); the document ends inside its tables"
+    for _, whole in (reports[0], reports[2], reports[3]):
+        whole.completeness = 1.0
+    load_and_publish(published, night("night-1", reports))
+    with connect_published(published) as con:
+        kept = con.execute("SELECT parse_status, completeness, parse_notes, parse_error FROM core_report "
+                           "WHERE source_url = 'http://www.haiyan.gov.cn/a/2020.html'").fetchone()
+        assert kept == ("partial", 0.25, ["truncated"], cut.error)
+        assert con.execute("SELECT count(*) FROM out_report_region").fetchone()[0] == 3
+        assert con.execute("SELECT count(*) FROM out_applications_by_region_year WHERE report_year = 2020 "
+                           "AND division_code = '330424'").fetchone()[0] == 0, "the partial report is not summed"
+        listed = con.execute("SELECT source_url, completeness, partial_reason FROM out_partial_reports").fetchall()
+        assert listed == [("http://www.haiyan.gov.cn/a/2020.html", 0.25, cut.error)]
+        failing = dict(con.execute("SELECT source_url, parse_status FROM out_reports_failing_checks").fetchall())
+        assert failing["http://www.haiyan.gov.cn/a/2020.html"] == "partial"
+        assert failing["http://www.zeku.gov.cn/nb/2020.html"] == "ok"

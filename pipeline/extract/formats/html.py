@@ -15,7 +15,8 @@ import re
 from charset_normalizer import from_bytes
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from pipeline.extract.blocks import Block, TableBlock, TextBlock
+from pipeline.extract.blocks import MIXED_ENCODING, TRUNCATED, Block, TableBlock, TextBlock
+from pipeline.extract.encoding import END_MARK, MIXED_ENCODING_MARK, decode_mixed, strip_marks
 from pipeline.extract.formats import UnreadableDocument
 
 MAX_SPAN = 200  # a larger rowspan/colspan is a markup error, not a table that size
@@ -34,12 +35,21 @@ _WHITESPACE = re.compile(r"[ \t\r\n\f]+")
 _SPACES = re.compile(" {2,}")
 _DIGITS = re.compile(r"\d+")
 _WIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
+_TABLE_TAG = re.compile(r"<(/?)table\b", re.I)
+_CELL_TAG = re.compile(r"<t[dh]\b", re.I)
+_NOT_MARKUP = re.compile(r"<!--.*?(?:-->|\Z)|<(script|style)\b.*?(?:</\1\s*>|\Z)", re.I | re.S)
 _GB_FAMILY = {"gb2312", "gbk", "gb_2312-80", "x-gbk", "cp936", "ms936", "euc-cn", "gb18030", "x-euc-cn",
               "csgb2312", "chinese", "iso-ir-58", "hz-gb-2312"}
 
 
 def decode_html(data: bytes, content_type: str | None = None) -> str:
-    """The page as text: BOM, then valid UTF-8, then the HTTP charset, then `<meta>`, then detection.
+    """The page as text: BOM, then valid UTF-8, then UTF-8 and GBK mixed run by run, then the HTTP
+    charset, then `<meta>`, then detection."""
+    return strip_marks(_decode_marked(data, content_type))
+
+
+def _decode_marked(data: bytes, content_type: str | None) -> str:
+    """`decode_html`, with MIXED_ENCODING_MARK where a page mixing UTF-8 and GBK switches encoding.
 
     Bytes that are valid UTF-8 are UTF-8 whatever the page declares (CMSs keep a gb2312
     template header on UTF-8 output; real GBK text is practically never valid UTF-8). A
@@ -52,6 +62,9 @@ def decode_html(data: bytes, content_type: str | None = None) -> str:
     text = _utf8(data)
     if text is not None:
         return text
+    mixed = decode_mixed(data)
+    if mixed is not None:
+        return mixed.text[:mixed.switch_at] + MIXED_ENCODING_MARK + mixed.text[mixed.switch_at:]
     declared = []
     if content_type and (match := _HEADER_CHARSET.search(content_type)):
         declared.append(match.group(1))
@@ -90,8 +103,12 @@ def _codec(name: str) -> str | None:
 
 
 def read_blocks(data: bytes, *, filename: str | None = None, content_type: str | None = None) -> list[Block]:
-    """Blocks of an HTML page in document order."""
-    text = decode_html(data, content_type)
+    """Blocks of an HTML page in document order; blocks past a cut (the page ends inside a table,
+    or switches encoding) carry it in their `cut`."""
+    text = _decode_marked(data, content_type)
+    ends_inside_table = _ends_inside_table(text)
+    if ends_inside_table:
+        text += END_MARK
     tree = LexborHTMLParser(text)
     root = tree.body or tree.root
     if root is None:
@@ -101,7 +118,51 @@ def read_blocks(data: bytes, *, filename: str | None = None, content_type: str |
         walker.add_text(title.text(deep=True), "title")
     walker.walk(root)
     walker.flush()
-    return walker.blocks
+    return _mark_cuts(walker.blocks, ends_inside_table, ends_inside_table and _row_open_at_end(text))
+
+
+def _ends_inside_table(text: str) -> bool:
+    """The page stops with a table still open: a download or stored copy cut off mid-table."""
+    depth = 0
+    for match in _TABLE_TAG.finditer(_NOT_MARKUP.sub("", text)):
+        depth = max(depth - 1, 0) if match.group(1) else depth + 1
+    return depth > 0
+
+
+def _row_open_at_end(text: str) -> bool:
+    """The page stops inside a table row that has begun its cells (its last cells are lost)."""
+    markup = _NOT_MARKUP.sub("", text)
+    opened, closed = markup.lower().rfind("<tr"), markup.lower().rfind("</tr")
+    return opened > closed and bool(_CELL_TAG.search(markup, opened))
+
+
+def _mark_cuts(blocks: list[Block], ends_inside_table: bool, row_open_at_end: bool) -> list[Block]:
+    """Move the decoding marks into the blocks' `cut`: every block from the encoding switch on is
+    MIXED_ENCODING; the table row holding the end of a page cut off mid-table is TRUNCATED. Then
+    drop the marks from the text."""
+    mixed = False
+    for block in blocks:
+        if isinstance(block, TextBlock):
+            mixed = mixed or MIXED_ENCODING_MARK in block.text
+            if mixed:
+                block.cut = MIXED_ENCODING
+            block.text = strip_marks(block.text)
+            continue
+        rows = [r for r, row in enumerate(block.cells) if any(MIXED_ENCODING_MARK in text for text in row)]
+        ends = [r for r, row in enumerate(block.cells) if any(END_MARK in text for text in row)]
+        if ends:
+            block.cut, block.cut_row = TRUNCATED, ends[0]
+        if mixed or rows:
+            block.cut, block.cut_row = MIXED_ENCODING, (0 if mixed else rows[0])
+            mixed = True
+        block.cells = [[strip_marks(text) for text in row] for row in block.cells]
+    tables = [b for b in blocks if isinstance(b, TableBlock)]
+    if ends_inside_table and tables and tables[-1].cut is None:
+        # the end fell outside a cell (inside a tag, or between cells, where the parser moves stray
+        # text out of the table): the last row is cut when it had begun, else only the note stays
+        last = tables[-1]
+        last.cut, last.cut_row = TRUNCATED, len(last.cells) - 1 if row_open_at_end else len(last.cells)
+    return blocks
 
 
 class _Walker:
