@@ -28,9 +28,10 @@ and connect again to see the newest night (DuckDB shares one database instance p
     python -c "import duckdb; duckdb.connect('warehouse/gongkai.duckdb', read_only=True).sql('FROM out_county_rankings').show()"
     gongkai sql "SELECT * FROM out_applications_by_region_year LIMIT 10"
 
-Dashboards (Metabase, Superset, Grafana, Evidence, …) use their DuckDB driver with the file path
-and read-only mode. The file is written in DuckDB storage format v1.0.0 (storage_compatibility_version),
-so the DuckDB 1.x engines bundled by most BI tools open it as well as DuckDB 2.x does.
+Dashboards use their DuckDB driver with the file path and read-only mode. **Minimum DuckDB: 1.1.0.**
+The file is written with `storage_compatibility_version` v1.1.0; DuckDB 1.1.x (tested in CI with 1.1.3,
+`tests/compat/old_duckdb.py`) and every later version open it and read every view. DuckDB 1.0.x cannot:
+it fails with `Serialization Error … field id: 103` on the primary-key indexes newer engines write.
 `gongkai export --format parquet DIR` writes every table and view as Parquet for tools without DuckDB.
 """
 
