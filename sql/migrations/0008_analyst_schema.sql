@@ -868,7 +868,7 @@ COMMENT ON COLUMN out_report_summary.completeness_share IS 'Certain cells read /
 COMMENT ON COLUMN out_report_summary.checks_count IS 'Template arithmetic checks evaluated.';
 COMMENT ON COLUMN out_report_summary.failed_checks_count IS 'Checks that fail in the source.';
 COMMENT ON COLUMN out_report_summary.source_url IS 'The document on its portal.';
-COMMENT ON COLUMN out_report_summary.document_sha256 IS 'Key of the archived copy: <data dir>/archive/objects/<first 2 hex>/<sha256>.';
+COMMENT ON COLUMN out_report_summary.document_sha256 IS 'Key of the archived copy: <data dir>/archive/blobs/<sha256[0:2]>/<sha256[2:4]>/<sha256>.';
 COMMENT ON COLUMN out_report_summary.published_on IS 'Publication date when printed.';
 COMMENT ON COLUMN out_report_summary.loaded_at IS 'When the report was loaded (UTC).';
 
