@@ -12,6 +12,7 @@ COMMAND_MODULES = (
     "pipeline.registry.cli",      # portals list|show|check|health
     "pipeline.fixtures.cli",      # serve-fixtures
     "pipeline.warehouse.cli",     # sql, export
+    "pipeline.dashboard.cli",     # dashboard
 )
 
 

@@ -30,6 +30,8 @@ def run_demo_command(args: argparse.Namespace) -> int:
     for query, rendered in example_queries(layout.warehouse):
         print(f"\n{query}\n\n{rendered}")
     print(f'\nQuery it yourself: gongkai sql --warehouse {layout.warehouse} "SELECT * FROM out_county_rankings"')
+    print(f"Open the dashboard: pip install -e '.[dashboard]' && gongkai dashboard --warehouse {layout.warehouse} "
+          f"--data-dir {layout.data_dir}   (then http://127.0.0.1:8501/)")
     return 0 if result.success else 1
 
 
