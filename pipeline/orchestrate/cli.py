@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 
@@ -36,6 +37,18 @@ def run_demo_command(args: argparse.Namespace) -> int:
 
 
 def run_command(args: argparse.Namespace) -> int:
+    from pipeline.registry.portals import load_portals
+    from pipeline.registry.validate import RegistryError
+
+    if args.registry and not args.registry.is_file():
+        print(f"gongkai run: no registry file at {args.registry}; pass --registry with an existing file, "
+              "or leave it out to use the registry shipped with gongkai", file=sys.stderr)
+        return 2
+    try:
+        load_portals(args.registry)   # a bad registry is one line here, not a Dagster step failure
+    except RegistryError as problem:
+        print(f"gongkai run: {problem}", file=sys.stderr)
+        return 2
     from pipeline.orchestrate.runner import run_nightly
 
     config = {

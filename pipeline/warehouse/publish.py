@@ -80,7 +80,7 @@ def connect_published(published: Path) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the published warehouse, with a clear error when there is none."""
     if not published.exists():
         raise FileNotFoundError(
-            f"no published warehouse at {published}: run `gongkai demo` or `gongkai run` first, "
-            "or pass --warehouse PATH"
+            f"no published warehouse at {published}: `gongkai run` publishes it there; `gongkai demo` writes "
+            "warehouse/demo.duckdb instead, so pass --warehouse warehouse/demo.duckdb (or set GONGKAI_WAREHOUSE)"
         )
     return duckdb.connect(str(published), read_only=True)
