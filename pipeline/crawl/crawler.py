@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
@@ -422,7 +422,12 @@ def recorded_columns(portal: Portal, state: dict[str, dict]) -> list[ReportColum
     return [by_url.get(url, ReportColumn(url=url)) for url in remembered["columns"]]
 
 
-async def crawl_portals(portals: Sequence[Portal], fetcher: Fetcher, *, run_id: str, state_dir) -> CrawlOutcome:
+PortalDone = Callable[[PortalHealth, int, int, int], None]
+"""Called as each portal finishes: its health row, portals finished, portals in all, documents so far."""
+
+
+async def crawl_portals(portals: Sequence[Portal], fetcher: Fetcher, *, run_id: str, state_dir,
+                        on_portal_done: PortalDone | None = None) -> CrawlOutcome:
     """Crawl every portal concurrently; each gets exactly one health outcome.
 
     A health row's `documents_new` counts documents whose bytes no earlier run fetched (per the
@@ -457,6 +462,8 @@ async def crawl_portals(portals: Sequence[Portal], fetcher: Fetcher, *, run_id: 
                 pages_fetched=crawl.pages_fetched, documents_found=len(crawl.documents),
                 documents_new=crawl.new_documents, checked_at=datetime.now(timezone.utc),
             )
+            if on_portal_done:
+                on_portal_done(health[portal.portal_id], len(health), len(unique), len(documents))
             if columns:
                 state[portal.portal_id] = {
                     "columns": [column.url for column in columns],
@@ -476,7 +483,8 @@ async def crawl_portals(portals: Sequence[Portal], fetcher: Fetcher, *, run_id: 
     )
 
 
-def run_crawl(portals: Sequence[Portal], *, archive_root, settings: FetchSettings, run_id: str) -> CrawlOutcome:
+def run_crawl(portals: Sequence[Portal], *, archive_root, settings: FetchSettings, run_id: str,
+              on_portal_done: PortalDone | None = None) -> CrawlOutcome:
     """Open the archive, last night's validators and this run's fetch log; crawl; close the log.
 
     Also writes `{archive_root}/state/health.json` for `gongkai portals health --from-json`.
@@ -488,7 +496,7 @@ def run_crawl(portals: Sequence[Portal], *, archive_root, settings: FetchSetting
 
     async def crawl() -> CrawlOutcome:
         async with Fetcher(settings, archive, log, validators=validators) as fetcher:
-            return await crawl_portals(portals, fetcher, run_id=run_id, state_dir=state_dir)
+            return await crawl_portals(portals, fetcher, run_id=run_id, state_dir=state_dir, on_portal_done=on_portal_done)
 
     try:
         outcome = asyncio.run(crawl())

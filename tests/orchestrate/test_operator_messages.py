@@ -64,3 +64,16 @@ def test_portals_health_honours_the_deployment_environment(tmp_path, capsys, mon
                       tmp_path / "data" / "archive" / "state" / "health.json", run_id="n2")
     assert main(["portals", "health"]) == 0
     assert "from-data-dir" in capsys.readouterr().out
+
+
+def test_crawl_progress_counts_portals_and_documents_as_they_finish(caplog):
+    from pipeline.orchestrate.stages import _crawl_progress
+
+    report = _crawl_progress()
+    with caplog.at_level("INFO", logger="gongkai"):
+        report(PortalHealth("p1", "330424", "ok", "", 3, 2, 2, datetime(2026, 1, 1)), 1, 18, 2)
+        report(PortalHealth("p2", "330425", "blocked", "", 1, 0, 0, datetime(2026, 1, 1)), 2, 18, 2)
+    assert [r.getMessage() for r in caplog.records] == [
+        "crawl: 1/18 portals done, 2 documents (p1: ok, 2 documents)",
+        "crawl: 2/18 portals done, 2 documents (p2: blocked, 0 documents)",
+    ]
