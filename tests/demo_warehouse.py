@@ -2,6 +2,7 @@
 (worked examples, the dashboard). Built in a temporary folder on a port of its own."""
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import tempfile
@@ -17,6 +18,7 @@ TEST_DEMO_PORT = 18497
 @cache
 def demo_layout() -> DemoLayout:
     root = Path(tempfile.mkdtemp(prefix="gongkai-test-demo-"))
+    atexit.register(shutil.rmtree, root, True)
     home = root / "dagster_home"
     home.mkdir()
     shutil.copyfile(project_root() / "dagster.yaml", home / "dagster.yaml")

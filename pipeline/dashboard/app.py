@@ -21,10 +21,35 @@ def percent(value: float | None) -> str:
     return "—" if value is None else f"{value:.1%}"
 
 
+LEVELS = {"province": "省", "city": "市", "county": "县级", "town": "乡镇", "sub-district": "街道", "department": "部门"}
+
+
+def number(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else f"{value:,.2f}"
+    return str(value)
+
+
 def table(frame: pl.DataFrame, labels: dict[str, str]) -> None:
-    """A plain HTML table (numbers readable as text), columns renamed to Chinese headings."""
-    shown = frame.select([c for c in labels if c in frame.columns]).rename({k: v for k, v in labels.items() if k in frame.columns})
-    st.table(shown.to_pandas())
+    """A plain HTML table with numbers as printed text (no 42.0), columns renamed to Chinese headings."""
+    shown = frame.select([c for c in labels if c in frame.columns])
+    shown = shown.with_columns(
+        pl.col(c).map_elements(number, return_dtype=pl.Utf8, skip_nulls=False) if shown[c].dtype.is_numeric()
+        else pl.col(c).cast(pl.Utf8) for c in shown.columns
+    ).fill_null("")
+    st.table(shown.rename({k: v for k, v in labels.items() if k in shown.columns}).to_pandas())
+
+
+def coverage_note(row: dict) -> str:
+    """The like-for-like comparison in plain Chinese (the view's coverage_note is for analysts)."""
+    both, now, before = row["same_publishers_count"], row["publishers_count"], row["prior_publishers_count"]
+    if both == 0:
+        return "两年没有相同的发布机关，不可比"
+    if both == now == before:
+        return "两年发布机关相同"
+    return f"覆盖范围变化：新增 {now - both} 个、不再发布 {before - both} 个机关，按两年都发布的 {both} 个比较"
 
 
 def overview() -> None:
@@ -101,13 +126,14 @@ def regions() -> None:
     county = st.selectbox("县级地区", list(county_names), key="county")
     yoy = data.query("county_year_over_year", county_code=county_names[county])
     st.subheader(f"{county} 同比（仅比较两年都发布报告的机关）")
+    yoy = yoy.with_columns(pl.Series("coverage_note", [coverage_note(r) for r in yoy.iter_rows(named=True)], dtype=pl.Utf8))
     table(yoy.with_columns(pl.col("new_received_change_ratio").map_elements(percent, return_dtype=pl.Utf8)),
           {"report_year": "年度", "prior_report_year": "对比年度", "same_publishers_count": "两年都发布的机关",
            "prior_new_received_count": "上年新收", "new_received_count": "本年新收", "new_received_change_count": "变化",
            "new_received_change_ratio": "变化率", "coverage_note": "覆盖说明"})
     towns = data.query("county_towns", county_code=county_names[county])
     st.subheader(f"{county} 下辖乡镇与机关")
-    table(towns, {"report_year": "年度", "region_name": "地区", "region_level": "层级", "reports_count": "报告数",
+    table(towns.with_columns(pl.col("region_level").replace(LEVELS)), {"report_year": "年度", "region_name": "地区", "region_level": "层级", "reports_count": "报告数",
                   "new_received_count": "本年新收申请", "total_processed_count": "办理总计"})
     town_rows = towns.filter(pl.col("region_level") == "town").unique("division_code", maintain_order=True)
     if town_rows.height:
