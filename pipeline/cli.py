@@ -14,6 +14,7 @@ COMMAND_MODULES = (
     "pipeline.registry.cli",      # portals list|show|check|health
     "pipeline.fixtures.cli",      # serve-fixtures
     "pipeline.warehouse.cli",     # sql, export
+    "pipeline.dashboard.cli",     # dashboard
 )
 
 

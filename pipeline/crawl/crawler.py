@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
@@ -411,8 +411,12 @@ def recorded_columns(portal: Portal, memory: CrawlMemory) -> list[ReportColumn]:
     return [by_url.get(url, ReportColumn(url=url)) for url in remembered.column_urls]
 
 
+PortalDone = Callable[[PortalHealth, int, int, int], None]
+"""Called as each portal finishes: its health row, portals finished, portals in all, documents so far."""
+
+
 async def crawl_portals(portals: Sequence[Portal], fetcher: Fetcher, *, run_id: str,
-                        memory: CrawlMemory | None = None) -> CrawlOutcome:
+                        memory: CrawlMemory | None = None, on_portal_done: PortalDone | None = None) -> CrawlOutcome:
     """Crawl every portal concurrently; each gets exactly one health outcome.
 
     A health row's `documents_new` counts documents the last published night did not hold
@@ -450,6 +454,8 @@ async def crawl_portals(portals: Sequence[Portal], fetcher: Fetcher, *, run_id: 
                 pages_fetched=crawl.pages_fetched, documents_found=len(crawl.documents),
                 documents_new=crawl.new_documents, checked_at=datetime.now(timezone.utc),
             )
+            if on_portal_done:
+                on_portal_done(health[portal.portal_id], len(health), len(unique), len(documents))
             if columns:
                 columns_read.append(PortalColumns(
                     portal_id=portal.portal_id,
@@ -476,7 +482,7 @@ async def crawl_portals(portals: Sequence[Portal], fetcher: Fetcher, *, run_id: 
 
 
 def run_crawl(portals: Sequence[Portal], *, archive_root, settings: FetchSettings, run_id: str,
-              memory: CrawlMemory | None = None) -> CrawlOutcome:
+              memory: CrawlMemory | None = None, on_portal_done: PortalDone | None = None) -> CrawlOutcome:
     """Open the archive, last night's validators and this run's fetch log; crawl; close the log.
 
     `memory` is what the last published night knew (None: nothing, a first night). Also writes `{archive_root}/state/health.json` for `gongkai portals health --from-json`.
@@ -488,7 +494,8 @@ def run_crawl(portals: Sequence[Portal], *, archive_root, settings: FetchSetting
 
     async def crawl() -> CrawlOutcome:
         async with Fetcher(settings, archive, log, validators=validators) as fetcher:
-            return await crawl_portals(portals, fetcher, run_id=run_id, memory=memory)
+            return await crawl_portals(portals, fetcher, run_id=run_id, memory=memory,
+                                       on_portal_done=on_portal_done)
 
     try:
         outcome = asyncio.run(crawl())

@@ -16,8 +16,9 @@ from pathlib import Path
 
 from pipeline.crawl.records import PortalHealth
 
+# The same order as out_portal_health_latest.severity_rank in the warehouse.
 OUTCOME_ORDER = (
-    "unreachable", "http_error", "blocked", "robots_disallowed", "parse_error", "no_reports", "column_moved", "ok",
+    "unreachable", "blocked", "http_error", "robots_disallowed", "parse_error", "column_moved", "no_reports", "ok",
 )
 HEALTH_FIELDS = ("portal_id", "division_code", "outcome", "detail", "pages_fetched", "documents_found", "documents_new", "checked_at")
 

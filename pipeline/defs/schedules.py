@@ -14,4 +14,5 @@ nightly_schedule = dg.ScheduleDefinition(
     cron_schedule="0 2 * * *",
     execution_timezone="Asia/Shanghai",
     description="Every night at 02:00 China time, when portals are quiet.",
+    default_status=dg.DefaultScheduleStatus.RUNNING,   # runs as soon as a Dagster daemon (dg dev) is up
 )

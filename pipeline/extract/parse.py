@@ -53,7 +53,7 @@ def parse_document(data: bytes, *, source: str, filename: str | None = None,
     report.cells = pl.DataFrame(
         [
             {"table": c.table, "row": c.row, "col": c.col, "value": c.value, "raw": c.raw,
-             "flags": c.flags, "locator": c.locator}
+             "flags": c.flags, "locator": c.locator, "source_unit": c.source_unit}
             for c in result.cells
         ],
         schema=CELL_SCHEMA,

@@ -53,6 +53,7 @@ class Cell:
     raw: str
     flags: list[str]
     locator: str
+    source_unit: str | None = None   # money cells: the unit printed in the cell or its header (元, 万元, 千元, ...)
 
 
 @dataclass
@@ -327,10 +328,12 @@ def _emit_row(
         if spec is None:
             continue
         parsed = token.parsed if token is not None else parse_number(None)
-        value, flags = parsed.value, list(parsed.flags)
+        value, flags, source_unit = parsed.value, list(parsed.flags), None
         if spec.unit == "yuan":
-            value, yuan_flags = to_yuan(parsed, (header_units or {}).get(col))
+            header_unit = (header_units or {}).get(col)
+            value, yuan_flags = to_yuan(parsed, header_unit)
             flags = list(yuan_flags)
+            source_unit = parsed.unit or header_unit
         printed_here = token is not None and not token.is_blank
         cut = cut_rows.get((table, row))
         if cut and cut not in flags:
@@ -341,7 +344,8 @@ def _emit_row(
         if (uncertain or cut or doubtful or (row_unsettled and printed_here)) and "uncertain" not in flags:
             flags.append("uncertain")
         cells.append(Cell(table, row, col, value, token.text if token is not None else "", flags,
-                          token.locator if token is not None else (values[0].locator if values else "")))
+                          token.locator if token is not None else (values[0].locator if values else ""),
+                          source_unit if printed_here else None))
 
 
 def _cut_rows(keys: list[tuple[str, str, str]], values: list[Token],

@@ -36,10 +36,24 @@ def run_demo_command(args: argparse.Namespace) -> int:
     for query, rendered in example_queries(layout.warehouse):
         print(f"\n{query}\n\n{rendered}")
     print(f'\nQuery it yourself: gongkai sql --warehouse {layout.warehouse} "SELECT * FROM out_county_rankings"')
+    print(f"Open the dashboard: pip install -e '.[dashboard]' && gongkai dashboard --warehouse {layout.warehouse} "
+          f"--data-dir {layout.data_dir}   (then http://127.0.0.1:8501/)")
     return 0 if result.success else 1
 
 
 def run_command(args: argparse.Namespace) -> int:
+    from pipeline.registry.portals import load_portals
+    from pipeline.registry.validate import RegistryError
+
+    if args.registry and not args.registry.is_file():
+        print(f"gongkai run: no registry file at {args.registry}; pass --registry with an existing file, "
+              "or leave it out to use the registry shipped with gongkai", file=sys.stderr)
+        return 2
+    try:
+        load_portals(args.registry)   # a bad registry is one line here, not a Dagster step failure
+    except RegistryError as problem:
+        print(f"gongkai run: {problem}", file=sys.stderr)
+        return 2
     config = {
         key: str(value)
         for key, value in {"registry_path": args.registry, "data_dir": args.data_dir, "warehouse": args.warehouse}.items()

@@ -51,12 +51,14 @@ class DemoLayout:
         return self.directory / "registry.json"
 
 
-def run_demo(layout: DemoLayout, *, progress: bool = True) -> NightResult:
-    """A fresh data directory and warehouse, the loopback portals, one nightly run."""
+def run_demo(layout: DemoLayout, *, progress: bool = True, port: int = DEMO_PORT) -> NightResult:
+    """A fresh data directory and warehouse, the loopback portals, one nightly run.
+
+    `port` lets a test build a demo warehouse while another demo holds the default port."""
     shutil.rmtree(layout.directory, ignore_errors=True)
     layout.warehouse.unlink(missing_ok=True)
     layout.directory.mkdir(parents=True)
-    with FixtureServer(huge_size_bytes=2 * DEMO_HUGE_FILE_LIMIT, port=DEMO_PORT) as server:
+    with FixtureServer(huge_size_bytes=2 * DEMO_HUGE_FILE_LIMIT, port=port) as server:
         write_registry(
             (portal_entry(portal) for portal in server.portals()),
             layout.registry_path,

@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -101,6 +102,19 @@ class CrawlSummary:
     outcomes: dict[str, int]
 
 
+def _crawl_progress(every_s: float = 2.0):
+    """Log portals and documents as portals finish: every portal for small runs, else every few seconds."""
+    last = [0.0]
+
+    def report(health, done: int, total: int, documents: int) -> None:
+        now = time.monotonic()
+        if total <= 50 or done == total or now - last[0] >= every_s:
+            last[0] = now
+            log.info("crawl: %d/%d portals done, %d documents (%s: %s, %d documents)",
+                     done, total, documents, health.portal_id, health.outcome, health.documents_found)
+    return report
+
+
 def crawl(config: NightConfig, portals: list[Portal], run_id: str) -> CrawlSummary:
     """Crawl every portal into the archive; record the documents found, each portal's health and columns.
 
@@ -109,7 +123,7 @@ def crawl(config: NightConfig, portals: list[Portal], run_id: str) -> CrawlSumma
     """
     log.info("crawl: %d portals", len(portals))
     outcome = run_crawl(portals, archive_root=config.paths.archive_root, settings=config.fetch, run_id=run_id,
-                        memory=crawl_memory(config.paths.warehouse))
+                        memory=crawl_memory(config.paths.warehouse), on_portal_done=_crawl_progress())
     documents = pl.DataFrame([dataclasses.asdict(d) for d in outcome.documents], schema=CRAWL_DOCUMENT_SCHEMA)
     health = pl.DataFrame([dataclasses.asdict(h) for h in outcome.health], schema=HEALTH_SCHEMA)
     columns = pl.DataFrame([dataclasses.asdict(c) for c in outcome.columns], schema=COLUMNS_SCHEMA)

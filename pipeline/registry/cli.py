@@ -13,7 +13,7 @@ from pipeline.registry.portals import PORTALS_FILE, load_portals, portal_entry, 
 from pipeline.registry.regions import load_regions
 from pipeline.registry.validate import PLATFORMS, RegistryError
 
-DEFAULT_HEALTH_JSON = Path("archive/state/health.json")
+HEALTH_JSON = Path("state") / "health.json"   # under the archive root, written by each crawl
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -40,8 +40,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     health = commands.add_parser("health", help="latest outcome per portal, worst first")
     source = health.add_mutually_exclusive_group()
-    source.add_argument("--warehouse", type=Path, help="DuckDB warehouse with core_portal_health (opened read-only)")
-    source.add_argument("--from-json", type=Path, help=f"health file written by a crawl (default: {DEFAULT_HEALTH_JSON})")
+    source.add_argument("--warehouse", type=Path, help="DuckDB warehouse with core_portal_health (opened read-only; "
+                        "default: $GONGKAI_WAREHOUSE when set)")
+    source.add_argument("--from-json", type=Path, help="health file written by a crawl (default: "
+                        f"$GONGKAI_DATA_DIR/archive/{HEALTH_JSON}, else the published warehouse)")
     health.add_argument("--limit", type=int, default=None, help="show only the N worst portals")
     health.set_defaults(func=cmd_health)
 
@@ -76,9 +78,10 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.platform:
         wanted = None if args.platform == "none" else args.platform
         portals = [p for p in portals if p.platform == wanted]
+    print(f"{'portal':<20} {'division':<9} {'platform':<8} {'columns':>7}  name  home page")
     for portal in portals:
-        print(f"{portal.portal_id:<20} {portal.division_code:<9} {portal.platform or '-':<7} "
-              f"{len(portal.report_columns):>2} {portal.name}  {portal.home_urls[0]}")
+        print(f"{portal.portal_id:<20} {portal.division_code:<9} {portal.platform or '-':<8} "
+              f"{len(portal.report_columns):>7}  {portal.name}  {portal.home_urls[0]}")
     print(f"{len(portals)} portal(s)", file=sys.stderr)
     return 0
 
@@ -146,14 +149,25 @@ async def _live_check(portals: list[Portal], settings) -> list[tuple[str, str, s
             return list(await asyncio.gather(*(one(portal) for portal in portals)))
 
 
+def _default_health_source() -> Path:
+    """$GONGKAI_WAREHOUSE when set; else the last crawl's health file under $GONGKAI_DATA_DIR; else the warehouse."""
+    import os
+
+    from pipeline.config import Paths
+
+    paths = Paths.default()
+    crawl_file = paths.archive_root / HEALTH_JSON
+    if os.environ.get("GONGKAI_WAREHOUSE") or (paths.warehouse.exists() and not crawl_file.exists()):
+        return paths.warehouse
+    return crawl_file
+
+
 def cmd_health(args: argparse.Namespace) -> int:
     from pipeline.crawl.health import format_health, read_health_json, read_health_warehouse
 
     try:
-        if args.warehouse:
-            rows = read_health_warehouse(args.warehouse)
-        else:
-            rows = read_health_json(args.from_json or DEFAULT_HEALTH_JSON)
+        source = args.warehouse or args.from_json or _default_health_source()
+        rows = read_health_json(source) if source.suffix == ".json" else read_health_warehouse(source)
     except ValueError as exc:
         print(f"gongkai portals health: {exc}", file=sys.stderr)
         return 1

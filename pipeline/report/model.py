@@ -27,6 +27,7 @@ CELL_SCHEMA: dict[str, pl.DataType] = {
     "raw": pl.Utf8,             # the cell text as printed
     "flags": pl.List(pl.Utf8),  # e.g. "annotated", "uncertain", "unparsed", "signed"
     "locator": pl.Utf8,         # where in the document: "page 4, table 2, row 7, col 3"
+    "source_unit": pl.Utf8,     # money cells: the unit as printed (元, 万元, 千元, ...) before conversion to yuan
 }
 
 CHECK_SCHEMA: dict[str, pl.DataType] = {
@@ -105,6 +106,7 @@ class ParsedReport:
                     "table": c["table"], "row": c["row"], "col": c["col"],
                     "value": _json_number(c["value"]), "raw": c["raw"], "flags": list(c["flags"] or []),
                     "locator": c["locator"],
+                    **({"source_unit": c["source_unit"]} if c["source_unit"] else {}),
                 }
                 for c in self.cells.iter_rows(named=True)
             ],

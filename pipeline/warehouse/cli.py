@@ -16,7 +16,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     sql = subparsers.add_parser("sql", help="run a read-only SQL query on the published warehouse and print the result")
     sql.add_argument("query", help='e.g. "SELECT * FROM out_county_rankings LIMIT 10"')
     sql.add_argument("--warehouse", type=Path, help="published DuckDB file (default: $GONGKAI_WAREHOUSE or warehouse/gongkai.duckdb)")
-    sql.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    sql.add_argument("--format", choices=("table", "csv", "json"), default="table",
+                     help="table: aligned text for people (default); csv: with a header row; json: one JSON object per line")
     sql.add_argument("--max-rows", type=int, default=100, help="rows shown in table format (default 100)")
     sql.add_argument("--allow-read", type=Path, action="append", default=[], metavar="FILE",
                      help="a local CSV or Parquet file the query may read, e.g. to join with the warehouse "
@@ -24,9 +25,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     sql.set_defaults(func=run_sql)
 
     export = subparsers.add_parser("export", help="write every table and view of the published warehouse to files")
-    export.add_argument("directory", type=Path)
-    export.add_argument("--format", choices=("parquet",), default="parquet")
-    export.add_argument("--warehouse", type=Path)
+    export.add_argument("directory", type=Path, help="folder to write <table or view>.parquet files into")
+    export.add_argument("--format", choices=("parquet",), default="parquet",
+                        help="file format; parquet (the only one) keeps types, BIGINT counts and DECIMAL yuan included")
+    export.add_argument("--warehouse", type=Path, help="published DuckDB file (default: $GONGKAI_WAREHOUSE or warehouse/gongkai.duckdb)")
     export.set_defaults(func=run_export)
 
     docs = subparsers.add_parser("warehouse-docs", help="regenerate warehouse/README.md (the data dictionary) from the schema comments")

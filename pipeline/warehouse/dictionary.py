@@ -20,18 +20,43 @@ Fact rows use the contract's keys (`pipeline/report/cells.csv`, a copy of the sh
 ## Connecting
 
 The published file is `warehouse/gongkai.duckdb` (the demo writes `warehouse/demo.duckdb`). It is
-replaced atomically after each night, so open it **read-only**. A process that holds a connection keeps
-reading the night it opened, undisturbed by the next load; close all of its connections to the file
-and connect again to see the newest night (DuckDB shares one database instance per file in a process):
+replaced atomically after each night, so open it **read-only**.
 
-    duckdb -readonly warehouse/gongkai.duckdb
-    python -c "import duckdb; duckdb.connect('warehouse/gongkai.duckdb', read_only=True).sql('FROM out_county_rankings').show()"
-    gongkai sql "SELECT * FROM out_applications_by_region_year LIMIT 10"
+**Reading the newest night.** DuckDB shares one database instance per file path within a process:
+while any connection to the file stays open (another thread, a cached dashboard connection), a new
+`duckdb.connect(path)` is handed that same instance and keeps showing the night it first opened.
+Long-running readers should use gongkai's helper, which attaches the file in a private instance
+per connection (`gongkai.connect`) or re-opens when the file's identity (inode, mtime) changes
+(`gongkai.PublishedWarehouse`, what `gongkai dashboard` uses):
 
-Dashboards (Metabase, Superset, Grafana, Evidence, …) use their DuckDB driver with the file path
-and read-only mode. The file is written in DuckDB storage format v1.0.0 (storage_compatibility_version),
-so the DuckDB 1.x engines bundled by most BI tools open it as well as DuckDB 2.x does.
-`gongkai export --format parquet DIR` writes every table and view as Parquet for tools without DuckDB.
+    import gongkai                                   # also: from pipeline.warehouse.read import connect
+    with gongkai.connect("warehouse/gongkai.duckdb") as con:   # default: $GONGKAI_WAREHOUSE
+        con.sql("SELECT * FROM out_county_rankings").show()
+    warehouse = gongkai.PublishedWarehouse()         # thread-safe; .query(sql, params) -> Polars
+    warehouse.query("SELECT * FROM out_applications_by_year")
+
+From other tools:
+
+    duckdb -readonly warehouse/gongkai.duckdb                       # DuckDB CLI
+    duckdb:////abs/path/warehouse/gongkai.duckdb?access_mode=read_only   # SQLAlchemy / Superset (duckdb-engine)
+    gongkai sql "SELECT * FROM out_applications_by_year"           # gongkai's own read-only query
+
+Evidence's DuckDB source takes the file path with `read_only: true`. Short-lived tools that open,
+query and close (the CLI, `gongkai sql`, Superset's per-query connections) see each new night.
+
+**Minimum DuckDB: 1.1.0.** The file is written with `storage_compatibility_version` v1.1.0; DuckDB
+1.1.x (tested in CI with 1.1.3, `tests/compat/old_duckdb.py`) and every later version open it and
+read every view. DuckDB 1.0.x cannot: it fails with `Serialization Error … field id: 103` on the
+primary-key indexes newer engines write. `gongkai export --format parquet DIR` writes every table
+and view as Parquet for tools without DuckDB.
+
+**Summing safely.** `core_fact_*.value` mixes counts and yuan (see `unit`). Analyst views keep them
+apart: counts are BIGINT columns ending in `_count`, money is DECIMAL yuan ending in `_yuan`, and
+`out_facts` has `count_value` and `amount_yuan` side by side; `source_unit` says whether an amount
+was printed in 元, 千元 or 万元. Chinese labels of every cell are in `core_cell`, `core_row_label`
+and `core_col_label`. Trend and ranking views carry coverage (reports, publishers, counties
+reporting and expected from the registry): read a change across years together with it, or use
+`out_county_year_over_year`, which compares the same publishers in both years.
 """
 
 
@@ -43,7 +68,7 @@ def render() -> str:
     by_object: dict[str, list[tuple[str, str, str | None]]] = {}
     for object_name, column_name, data_type, comment in columns:
         by_object.setdefault(object_name, []).append((column_name, data_type, comment))
-    parts = [HEADER]
+    parts = [HEADER, worked_examples()]
     for kind, heading in (("table", "Tables"), ("view", "Views")):
         parts.append(f"\n## {heading}\n")
         for object_name, object_kind, comment in objects:
@@ -54,6 +79,22 @@ def render() -> str:
                 description = (column_comment or "").replace("|", "\\|")
                 parts.append(f"| `{column_name}` | {data_type} | {description} |")
     return "\n".join(parts).rstrip() + "\n"
+
+
+def worked_examples() -> str:
+    """The analyst questions answered by `sql/queries/example_*.sql`, which tests run on the demo warehouse."""
+    parts = ["\n## Worked examples\n\n",
+             "Each is a file under `sql/queries/` with `$parameters`; run one from Python with\n"
+             "`gongkai.connect().sql(open(path).read(), params={...})`, or paste it with the values filled in.\n"]
+    for path in sqlfiles.list_files("queries"):
+        if not path.name.startswith("example_"):
+            continue
+        text = path.read_text(encoding="utf-8").strip()
+        lines = text.splitlines()
+        comment = [line.removeprefix("--").strip() for line in lines if line.startswith("--")]
+        body = "\n".join(line for line in lines if not line.startswith("--"))
+        parts.append(f"\n### {comment[0]}\n\n{' '.join(comment[1:])}\n\n`sql/queries/{path.name}`:\n\n```sql\n{body}\n```\n")
+    return "".join(parts)
 
 
 def write() -> str:

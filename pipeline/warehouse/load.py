@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 import duckdb
 import polars as pl
 
+from pipeline.report.contract import CELLS
 from pipeline.report.frames import ReportFrames
 from pipeline.warehouse import sqlfiles
 
@@ -27,6 +28,7 @@ LOAD_STEPS = (
     "load/09_insert_checks.sql",
     "load/10_record_run.sql",
     "load/11_record_portal_columns.sql",
+    "load/12_replace_cell_dictionary.sql",
 )
 
 DOCUMENT_SCHEMA: dict[str, pl.DataType] = {
@@ -77,6 +79,7 @@ def load_night(con: duckdb.DuckDBPyConnection, night: NightInput) -> LoadSummary
         "incoming_cells": night.frames.cells,
         "incoming_checks": night.frames.checks,
         "incoming_columns": night.columns.cast(COLUMNS_SCHEMA).select(list(COLUMNS_SCHEMA)),
+        "incoming_cell_dictionary": cell_dictionary(),
     }
     params = {"run_id": night.run_id, "started_at": night.started_at, "loaded_at": datetime.now(UTC).replace(tzinfo=None)}
     for name, frame in incoming.items():
@@ -94,6 +97,14 @@ def load_night(con: duckdb.DuckDBPyConnection, night: NightInput) -> LoadSummary
         for name in incoming:
             con.unregister(name)
     return LoadSummary(night.run_id, loaded, *warehouse_totals(con))
+
+
+def cell_dictionary() -> pl.DataFrame:
+    """The contract's cells in printed order, so the warehouse carries the template's Chinese labels."""
+    return pl.DataFrame(
+        [{"position": i, "template": c.template, "table": c.table, "row": c.row, "col": c.col,
+          "row_label": c.row_label, "col_label": c.col_label, "unit": c.unit} for i, c in enumerate(CELLS)]
+    )
 
 
 def warehouse_totals(con: duckdb.DuckDBPyConnection) -> tuple[int, int, int]:

@@ -6,8 +6,10 @@ and a night never writes it: it copies the published file to a working file, mig
 that, checkpoints it, and `os.replace`s it onto the published path. A reader that has the old
 file open keeps reading the old inode undisturbed; the next connection sees the new night.
 
-Files are written with storage_compatibility_version v1.0.0 so DuckDB 1.x clients (bundled
-by most BI tools) can open the published warehouse.
+Files are written with storage_compatibility_version v1.1.0 so the DuckDB 1.1+ engines that BI
+tools bundle (Superset's duckdb-engine pins duckdb<2) open the published warehouse. v1.0.0 would
+promise more than it keeps: DuckDB 1.0 cannot read the primary-key indexes that DuckDB >= 1.5
+writes under any setting.
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ import duckdb
 
 from pipeline.warehouse.migrate import migrate
 
-STORAGE_COMPATIBILITY = "v1.0.0"
+STORAGE_COMPATIBILITY = "v1.1.0"
 
 
 def connect_working(path: Path) -> duckdb.DuckDBPyConnection:
@@ -82,7 +84,7 @@ def connect_published(published: Path, config: dict | None = None) -> duckdb.Duc
     """A read-only connection to the published warehouse, with a clear error when there is none."""
     if not published.exists():
         raise FileNotFoundError(
-            f"no published warehouse at {published}: run `gongkai demo` or `gongkai run` first, "
-            "or pass --warehouse PATH"
+            f"no published warehouse at {published}: `gongkai run` publishes it there; `gongkai demo` writes "
+            "warehouse/demo.duckdb instead, so pass --warehouse warehouse/demo.duckdb (or set GONGKAI_WAREHOUSE)"
         )
     return duckdb.connect(str(published), read_only=True, config=config or {})

@@ -49,11 +49,9 @@ def portal(portal_id, base, columns=(), platform=None, params=None):
                   params=params or {}, extra_domains=(host,))
 
 
-def crawl(tmp_path, portals, run_id="night1", memory=None, **settings):
+def crawl(tmp_path, portals, run_id="night1", memory=None, on_portal_done=None, **settings):
     return run_crawl(portals, archive_root=tmp_path, settings=FetchSettings(**{**FAST, **settings}), run_id=run_id,
-                     memory=memory)
-
-
+                     memory=memory, on_portal_done=on_portal_done)
 def remembered(*outcomes):
     """The memory earlier nights leave once published: their columns and documents, as the warehouse keeps them."""
     columns, known = {}, set()
@@ -75,8 +73,11 @@ def test_discovers_the_column_lists_reports_and_dedups_one_report_under_two_urls
         "/zwgk/nb/copy/a1.html": (200, same),
         "/zwgk/nb/n.html": (200, REPORT.format(title="通知", n=0)),
     })
-    outcome = crawl(tmp_path, [portal("p1", base)])
+    finished = []
+    outcome = crawl(tmp_path, [portal("p1", base)],
+                    on_portal_done=lambda health, done, total, documents: finished.append((health.portal_id, done, total, documents)))
     assert [(h.outcome, h.documents_found) for h in outcome.health] == [("ok", 1)]
+    assert finished == [("p1", 1, 1, 1)]   # progress as each portal finishes
     [document] = outcome.documents
     assert document.url == f"{base}/zwgk/nb/a1.html" and document.title_year == 2021 and document.publisher == "通元镇"
     assert document.listing_url == f"{base}/zwgk/nb/" and Archive(tmp_path).has(document.sha256)

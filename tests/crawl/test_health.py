@@ -32,7 +32,7 @@ def test_worst_first_puts_lost_portals_before_recovered_ones_and_unknown_outcome
 def test_format_shows_limit_and_summary():
     text = format_health([row("a", "ok"), row("b", "blocked"), row("c", "http_error")], limit=2)
     lines = text.splitlines()
-    assert lines[1].startswith("http_error") and lines[2].startswith("blocked")
+    assert lines[1].startswith("blocked") and lines[2].startswith("http_error")
     assert lines[3] == "… 1 more" and lines[4] == summary_line([row("a", "ok"), row("b", "blocked"), row("c", "http_error")])
     assert summary_line([]) == "no portal outcomes recorded"
 

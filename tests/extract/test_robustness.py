@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import polars as pl
 import pytest
 
 from pipeline.extract.blocks import TextBlock
@@ -16,6 +17,7 @@ from pipeline.extract.numbers import header_money_unit, parse_number
 from pipeline.extract.parse import parse_document
 from pipeline.fixtures import documents
 from pipeline.fixtures.documents import Cell, FormTable, render_html, render_text, sample_report
+from pipeline.report.model import ParsedReport
 
 
 def _cells(report):
@@ -119,6 +121,10 @@ def test_money_header_units_ending_in_yuan(monkeypatch, header, factor):
     report = parse_document(render_html(meta, values), source="r.html")
     value, flags = _cells(report)["fees.administrative_fees.amount_yuan"]
     assert "uncertain" not in flags and value == pytest.approx(fee)
+    expected_unit = header[header.rindex("（") + 1:-1].removeprefix("单位：")
+    for cells in (report.cells, ParsedReport.from_contract(report.to_contract()).cells):
+        amount = cells.filter((pl.col("table") == "fees") & (pl.col("col") == "amount_yuan")).row(0, named=True)
+        assert amount["source_unit"] == expected_unit   # the unit as printed survives the parse cache
 
 
 def test_cell_and_header_units_read_longest_first():

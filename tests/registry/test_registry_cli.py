@@ -19,7 +19,8 @@ def run(capsys, *argv):
 
 def test_list_filters_by_province_name_and_platform(capsys):
     code, out, err = run(capsys, "portals", "list", "--province", "浙江", "--platform", "hanweb")
-    lines = out.splitlines()
+    header, *lines = out.splitlines()
+    assert header.split()[:3] == ["portal", "division", "platform"]
     assert code == 0 and lines and all(line.split()[1].startswith("33") and line.split()[2] == "hanweb" for line in lines)
     assert f"{len(lines)} portal(s)" in err
 

@@ -34,7 +34,8 @@ def report(url: str, *, division: str, publisher: str, year: int, received: int,
     if uncertain_cell:
         rows.append(("applications", "denied_state_secret", "total", 1.0, "1", ["uncertain"]))
     cells = pl.DataFrame(
-        [dict(zip(("table", "row", "col", "value", "raw", "flags"), r), locator=f"table 1, row {i}") for i, r in enumerate(rows)],
+        [dict(zip(("table", "row", "col", "value", "raw", "flags"), r), locator=f"table 1, row {i}",
+              source_unit="万元" if r[0] == "procurement" else None) for i, r in enumerate(rows)],
         schema=CELL_SCHEMA,
     )
     balanced = received == granted

@@ -35,7 +35,7 @@ def test_sql_is_read_only(tmp_path, capsys):
 
 def test_sql_without_a_warehouse_says_what_to_do(tmp_path, capsys):
     assert main(["sql", "--warehouse", str(tmp_path / "missing.duckdb"), "SELECT 1"]) == 2
-    assert "run `gongkai demo` or `gongkai run` first" in capsys.readouterr().err
+    assert "pass --warehouse warehouse/demo.duckdb" in capsys.readouterr().err
 
 
 def test_export_writes_every_table_and_view(tmp_path):

@@ -1,0 +1,1 @@
+"""`gongkai dashboard`: a Streamlit app over the published warehouse (optional extra `.[dashboard]`)."""
