@@ -200,6 +200,7 @@ async def read_column(crawl: PortalCrawl, column: ReportColumn, column_index: in
     queue: list[PageRequest] = [PageRequest(column.url)]
     visited: set[PageRequest] = set()
     frames: set[str] = set()
+    column_entries: set[str] = set()
     adapter: PlatformAdapter | None = None
     first_page: tuple[Page, FetchResult] | None = None
     report_fetches: list[Awaitable[object]] = []
@@ -246,7 +247,10 @@ async def read_column(crawl: PortalCrawl, column: ReportColumn, column_index: in
             except Exception as exc:  # a page the adapter cannot read must not end the portal
                 crawl.parse_errors.append(f"{page.url}: {type(exc).__name__}: {exc}")
                 continue
-            queue.extend(listing.next_pages)
+            listed = {entry.url for entry in listing.entries}
+            if page_index == 1 or not listed <= column_entries:
+                queue.extend(listing.next_pages)   # a later page listing nothing new ends paging
+            column_entries |= listed
             for entry_index, entry in enumerate(listing.entries):
                 recognised = recognise_report_title(entry.title)
                 if not (recognised or entry.report_year or entry.verify) or entry.url in crawl.seen_urls:

@@ -103,6 +103,9 @@ def report_link_block(tree: HTMLParser) -> list[Node] | None:
 
 YEAR_ONLY = re.compile(r"^(?:19|20)\d{2}\s*年?度?$")
 NEXT_PAGE_TEXT = re.compile(r"^(下一页|下页|后一页)\s*[>›»]*$")
+POSTBACK = re.compile(r"__doPostBack\(\s*['\"]([^'\"]*)['\"]\s*,\s*['\"]([^'\"]*)['\"]")
+SCRIPT_URL = re.compile(r"""(?:location(?:\.href)?\s*=|location\.replace\(|window\.open\()\s*['"]([^'"]+)['"]""")
+WRITTEN_NEXT_LINK = re.compile(r"""href\s*=\s*\\?['"]([^'"\\]+)\\?['"][^<>]*>\s*(?:下一页|下页|后一页)""")
 
 
 class PlatformAdapter:
@@ -146,12 +149,46 @@ class PlatformAdapter:
         return Listing(entries=entries, next_pages=self.next_pages(page))
 
     def next_pages(self, page: Page) -> list[PageRequest]:
-        """The listing's 下一页 link, if it has one (static CMSs without a known pager)."""
-        for link in HTMLParser(page.text).css("a[href]"):
+        """The listing's 下一页 link, if it has one (static CMSs without a known pager).
+
+        The link may be a plain href, a literal URL in its `onclick` or a `javascript:` href, a
+        link a pager script writes (`document.write('<a href=…>下一页</a>')`), or an ASP.NET
+        `__doPostBack` — a POST of the page's form state with `__EVENTTARGET` set.
+        """
+        tree = HTMLParser(page.text)
+        for link in tree.css("a"):
+            if not NEXT_PAGE_TEXT.match(clean_text(link.text())):
+                continue
             href = (link.attributes.get("href") or "").strip()
-            if NEXT_PAGE_TEXT.match(clean_text(link.text())) and href and not href.startswith(("javascript:", "#")):
-                return [PageRequest(urljoin(page.url, href).split("#", 1)[0])]
+            if href and not href.startswith(("javascript:", "#")):
+                return self._next(page, urljoin(page.url, href).split("#", 1)[0])
+            script = f"{href} {link.attributes.get('onclick') or ''}"
+            postback = POSTBACK.search(script)
+            if postback:
+                return self._postback(page, tree, postback.group(1), postback.group(2))
+            literal = SCRIPT_URL.search(script)
+            if literal:
+                return self._next(page, urljoin(page.url, literal.group(1)).split("#", 1)[0])
+        written = WRITTEN_NEXT_LINK.search(" ".join(node.text() or "" for node in tree.css("script")))
+        if written:
+            return self._next(page, urljoin(page.url, written.group(1)).split("#", 1)[0])
         return []
+
+    @staticmethod
+    def _next(page: Page, url: str) -> list[PageRequest]:
+        return [] if url == page.url.split("#", 1)[0] else [PageRequest(url)]
+
+    @staticmethod
+    def _postback(page: Page, tree: HTMLParser, target: str, argument: str) -> list[PageRequest]:
+        form = tree.css_first("form")
+        fields = {}
+        for node in (form or tree).css("input[name]"):
+            kind = (node.attributes.get("type") or "text").lower()
+            if kind in ("hidden", "text"):
+                fields[node.attributes["name"]] = node.attributes.get("value") or ""
+        fields.update({"__EVENTTARGET": target, "__EVENTARGUMENT": argument})
+        action = (form.attributes.get("action") or "") if form is not None else ""
+        return [PageRequest(urljoin(page.url, action or page.url).split("#", 1)[0], "POST", tuple(fields.items()))]
 
     def parse_article(self, page: Page) -> Article:
         tree = HTMLParser(page.text)
