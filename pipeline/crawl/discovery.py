@@ -257,15 +257,19 @@ SUB_COLUMN_TEXT = re.compile(
     r"|(?:各|县直|区直|市直|县级|区级|市级)?(?:部门|单位|乡镇|街道|镇街|乡镇街道|镇（街道）)"
     r"|(?:19|20)\d{2}\s*年?度?(?:年报|年度报告)?|.{0,12}(?:年报|年度报告))$"
 )
-SUB_COLUMN_URL = re.compile(r"/col/col\d+/(?:index\.html?)?$|/(?:index|list)(?:_\d+)?\.s?html?$|/$")
-ARTICLE_URL = re.compile(r"/t\d{8}_\d+|/art_\d+_\d+|/content_\d+|/post_\d+|/\d{6}/")
+SUB_COLUMN_URL = re.compile(
+    r"/col/col\d+/(?:index\.html?)?$|/(?:index|list|lists|xxgk_lists?)(?:_\d+)?\.(?:s?html?|aspx|jsp|php)$|/$"
+    r"|/Category_\d+/|/column/\d+|/public/column/", re.I)
+ARTICLE_URL = re.compile(r"/t\d{8}_\d+|/art_\d+_\d+|/content_\d+|/post_\d+|/\d{6}/|/show/\d+|/Item/\d+|/detail", re.I)
+GROUP_TEXT = re.compile(r"(?:19|20)\d{2}|年报|年度报告|部门|单位|乡镇|街道|镇街")
 
 
 def sub_column_links(html: str, column_url: str) -> list[str]:
     """Links on a column page to its per-publisher or per-year sub-columns (通元镇, 2021年 …).
 
-    A sub-column is named like a publisher or a year and points at a column-shaped URL: a Hanweb
-    `/col/col{id}/`, or a folder below the column's own folder.
+    A sub-column is named like a publisher, a group of them (乡镇街道, 部门) or a year and points at
+    a column-shaped URL: a Hanweb `/col/col{id}/`, a folder below the column's own folder, or,
+    when named by a year or a group, any column-shaped URL of the same host.
     """
     column = urlsplit(column_url)
     folder = column.path.rsplit("/", 1)[0] + "/"
@@ -277,11 +281,12 @@ def sub_column_links(html: str, column_url: str) -> list[str]:
         url = urljoin(column_url, href).split("#", 1)[0]
         parts = urlsplit(url)
         text = clean_text(node.attributes.get("title") or node.text())
-        if (parts.netloc != column.netloc or parts.path == column.path or url in found
+        if (parts.netloc != column.netloc or url == column_url.split("#", 1)[0] or url in found
                 or not SUB_COLUMN_TEXT.match(text) or recognise_report_title(text)
                 or not SUB_COLUMN_URL.search(parts.path) or ARTICLE_URL.search(parts.path)):
             continue
-        if "/col/col" in parts.path or (parts.path.startswith(folder) and parts.path != folder):
+        if ("/col/col" in parts.path or (parts.path.startswith(folder) and parts.path != folder)
+                or GROUP_TEXT.search(text)):
             found.append(url)
     return found
 
@@ -312,6 +317,7 @@ async def discover_columns(home_url: str, fetch_text: FetchText, *, max_depth: i
             if url != home_url and is_column is not None and is_column(text, url) and url not in found:
                 found.append(url)
                 continue
+            sections.extend(frame_sources(text, url))   # a page that shows its menu or list in frames
             for link in column_links(text, url):
                 if link.score == 2 and link.url not in found and link.url not in visited:
                     found.append(link.url)

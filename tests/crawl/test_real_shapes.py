@@ -148,3 +148,28 @@ def test_documents_are_told_from_pages_by_their_bytes():
     assert sniff_document(b"PK\x03\x04rest", None) == "docx"
     assert sniff_document(b"<html><body>x</body></html>", "application/octet-stream") is None
     assert sniff_document(b"\x00\x01", "application/msword") == "doc"
+
+
+def test_sub_columns_named_by_a_group_or_year_are_followed_anywhere_on_the_host():
+    from pipeline.crawl.discovery import sub_column_links
+
+    page = ("<ul><li><a href='/bmxxgk/index.html'>区政府部门</a></li><li><a href='/xxgk/xzjd/list.aspx'>镇（街道）</a></li>"
+            "<li><a href='/public/column/6597?type=4&catId=7&action=list'>2023年</a></li>"
+            "<li><a href='/news/index.html'>新闻中心</a></li><li><a href='/art/2024/1/2/art_1_2.html'>2023年度</a></li></ul>")
+    assert sub_column_links(page, "http://www.x.gov.cn/zwgk/nb/index.html") == [
+        "http://www.x.gov.cn/bmxxgk/index.html", "http://www.x.gov.cn/xxgk/xzjd/list.aspx",
+        "http://www.x.gov.cn/public/column/6597?type=4&catId=7&action=list"]
+
+
+def test_a_home_page_in_frames_is_searched_through_its_frames():
+    import asyncio
+
+    from pipeline.crawl.discovery import discover_columns
+
+    pages = {"http://www.x.gov.cn/": "<frameset><frame src='/main.html'></frameset>",
+             "http://www.x.gov.cn/main.html": "<a href='/zwgk/nb/'>政府信息公开年报</a>"}
+
+    async def fetch_text(url):
+        return pages.get(url)
+
+    assert asyncio.run(discover_columns("http://www.x.gov.cn/", fetch_text)) == ["http://www.x.gov.cn/zwgk/nb/"]
