@@ -512,6 +512,8 @@ async def crawl_portals(portals: Sequence[Portal], fetcher: Fetcher, *, run_id: 
     async def one(portal: Portal) -> None:
         async with gate:
             crawl = PortalCrawl(portal, fetcher, totals)
+            if not portal.platform:   # what an earlier night detected is tried first; a registry pin wins
+                crawl.detected_platform = state.get(portal.portal_id, {}).get("platform")
             columns: list[ReportColumn] = []
             try:
                 outcome, detail, columns = await crawl_portal(crawl, recorded_columns(portal, state))

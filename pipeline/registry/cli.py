@@ -1,4 +1,4 @@
-"""`gongkai portals list|show|check|health`: look at the registry and at how portals fared."""
+"""`gongkai portals list|show|check|health|coverage`: look at the registry and at how portals fared."""
 from __future__ import annotations
 
 import argparse
@@ -44,6 +44,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     source.add_argument("--from-json", type=Path, help=f"health file written by a crawl (default: {DEFAULT_HEALTH_JSON})")
     health.add_argument("--limit", type=int, default=None, help="show only the N worst portals")
     health.set_defaults(func=cmd_health)
+
+    coverage = commands.add_parser("coverage", help="verified columns, platform families and reports found, "
+                                                    "portals that found none first")
+    coverage.add_argument("--state-dir", type=Path, default=None,
+                          help="the crawl's state folder with columns.json and health.json "
+                               "(default: $GONGKAI_DATA_DIR/archive/state)")
+    coverage.add_argument("--limit", type=int, default=None, help="list only the N worst portals")
+    coverage.set_defaults(func=cmd_coverage)
 
 
 def _load(args: argparse.Namespace) -> list[Portal] | None:
@@ -158,4 +166,27 @@ def cmd_health(args: argparse.Namespace) -> int:
         print(f"gongkai portals health: {exc}", file=sys.stderr)
         return 1
     print(format_health(rows, limit=args.limit))
+    return 0
+
+
+def cmd_coverage(args: argparse.Namespace) -> int:
+    from pipeline.config import Paths
+    from pipeline.crawl.coverage import format_coverage, portal_coverage
+    from pipeline.crawl.crawler import COLUMNS_FILE, HEALTH_FILE, load_column_state
+    from pipeline.crawl.health import read_health_json
+
+    portals = _load(args)
+    if portals is None:
+        return 1
+    state_dir = args.state_dir or Paths.default().archive_root / "state"
+    health_file = state_dir / HEALTH_FILE
+    try:
+        health = read_health_json(health_file) if health_file.exists() else []
+    except (OSError, ValueError) as exc:
+        print(f"gongkai portals coverage: {exc}; run a crawl to write it again", file=sys.stderr)
+        return 1
+    if not health and not (state_dir / COLUMNS_FILE).exists():
+        print(f"gongkai portals coverage: no crawl state in {state_dir}; run `gongkai run` (or `gongkai demo`) "
+              "first, or pass --state-dir", file=sys.stderr)
+    print(format_coverage(portal_coverage(portals, load_column_state(state_dir), health), limit=args.limit))
     return 0
