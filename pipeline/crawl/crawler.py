@@ -18,11 +18,13 @@ from urllib.parse import unquote, urlsplit
 
 from pipeline.archive import Archive, FetchLog
 from pipeline.crawl.discovery import (
-    Attachment, attachment_extension, decode_page, discover_columns, recognise_report_title, sub_column_links,
+    IMAGE_EXTENSIONS, NOT_A_REPORT, Attachment, attachment_extension, decode_page, discover_columns,
+    disposition_filename, frame_sources, recognise_report_title, redirect_shell_target, sniff_document,
+    sub_column_links,
 )
 from pipeline.crawl.fetcher import Fetcher, FetchResult
 from pipeline.crawl.health import write_health_json
-from pipeline.crawl.platforms import Page, PageRequest, PlatformAdapter, adapter_for, detect_platform
+from pipeline.crawl.platforms import ListingEntry, Page, PageRequest, PlatformAdapter, adapter_for, detect_platform
 from pipeline.crawl.records import CrawlMemory, CrawlOutcome, DocumentRecord, PortalColumns, PortalHealth
 from pipeline.crawl.settings import FetchSettings
 from pipeline.errors import InfrastructureError
@@ -33,7 +35,9 @@ MAX_LISTING_PAGES = 200          # per column: bounds a runaway pagination loop
 MAX_REPORT_ENTRIES = 2000        # per portal
 MAX_CONCURRENT_PORTALS = 256     # bounds open work (and memory) on a 3,000-portal night
 MAX_COLUMNS = 60                 # per portal, sub-columns included
-SUB_COLUMN_DEPTH = 2             # 年报 → 2021年 → 通元镇
+SUB_COLUMN_DEPTH = 3             # 年报 → 乡镇街道 → 2021年 → 通元镇
+SHELL_HOPS = 3                   # redirect shells followed in a row
+MAX_FRAMES = 4                   # framed pages read per column page
 FAILURE_OUTCOMES = {
     "blocked": "blocked",
     "robots_disallowed": "robots_disallowed",
@@ -97,10 +101,29 @@ class PortalCrawl:
         return result if result.ok else None
 
     async def fetch_page(self, url: str, purpose: str, **kwargs) -> Page | None:
+        """A page's text, through any redirect shells (meta refresh, `location.replace`) it stands behind."""
         result = await self.fetch(url, purpose, **kwargs)
         if result is None or result.body is None:
             return None
-        return Page(url=result.final_url, text=decode_page(result.body, result.content_type))
+        page = Page(url=result.final_url, text=decode_page(result.body, result.content_type))
+        followed, _ = await self.behind_shells(page)
+        return followed or page
+
+    async def behind_shells(self, page: Page) -> tuple[Page | None, FetchResult | None]:
+        """The page a redirect shell leads to (and its fetch), or (None, None) when `page` is no shell."""
+        found: tuple[Page | None, FetchResult | None] = (None, None)
+        visited = {page.url}
+        for _ in range(SHELL_HOPS):
+            target = redirect_shell_target(page.text, page.url)
+            if target is None or target in visited:
+                break
+            visited.add(target)
+            result = await self.fetch(target, "column", referrer=page.url)
+            if result is None or result.body is None:
+                break
+            page = Page(url=result.final_url, text=decode_page(result.body, result.content_type))
+            found = (page, result)
+        return found
 
     def adapter_for_page(self, page: Page) -> PlatformAdapter:
         platform = self.portal.platform or self.detected_platform or detect_platform(page.text, page.url)
@@ -174,11 +197,15 @@ async def gather_all(crawl: PortalCrawl, tasks: Sequence[Awaitable[object]]) -> 
 async def read_column(crawl: PortalCrawl, column: ReportColumn, column_index: int) -> ColumnReading:
     """List every page of a column and fetch each report it lists (articles, split pages, attachments).
 
-    Listing pages are read in order; the reports each lists are fetched while paging goes on.
+    Listing pages are read in order; the reports each lists are fetched while paging goes on. A
+    column page that is a redirect shell is read where it leads; one that shows its list in
+    same-site frames is read through them.
     """
     reading = ColumnReading(column)
     queue: list[PageRequest] = [PageRequest(column.url)]
     visited: set[PageRequest] = set()
+    frames: set[str] = set()
+    column_entries: set[str] = set()
     adapter: PlatformAdapter | None = None
     first_page: tuple[Page, FetchResult] | None = None
     report_fetches: list[Awaitable[object]] = []
@@ -202,23 +229,36 @@ async def read_column(crawl: PortalCrawl, column: ReportColumn, column_index: in
                     queue.insert(0, PageRequest(other))   # some portals serve only http, others only https
                 continue
             page = Page(url=result.final_url, text=decode_page(result.body, result.content_type))
+            if first_page is None or request.url in frames:
+                shell_page, shell_result = await crawl.behind_shells(page)
+                if shell_page is not None and shell_result is not None:
+                    page, result = shell_page, shell_result
             fragment = urlsplit(request.url).fragment
             if fragment and "#" not in page.url:
                 page = Page(url=f"{page.url}#{fragment}", text=page.text)   # gkmlpt keeps its category there
-            if first_page is None:
-                first_page, reading.answered = (page, without_body(result)), True
+            if first_page is None or request.url in frames:
+                if first_page is None:
+                    first_page, reading.answered = (page, without_body(result)), True
                 adapter = crawl.adapter_for_page(page)
-                reading.sub_columns = sub_column_links(page.text, page.url)
+                reading.sub_columns += [url for url in sub_column_links(page.text, page.url)
+                                        if url not in reading.sub_columns]
+                framed = [url for url in frame_sources(page.text, page.url)
+                          if url not in frames and PageRequest(url) not in visited][:MAX_FRAMES]
+                frames.update(framed)
+                queue[0:0] = [PageRequest(url) for url in framed]
             assert adapter is not None
             try:
                 listing = adapter.parse_listing(page)
             except Exception as exc:  # a page the adapter cannot read must not end the portal
                 crawl.parse_errors.append(f"{page.url}: {type(exc).__name__}: {exc}")
                 continue
-            queue.extend(listing.next_pages)
+            listed = {entry.url for entry in listing.entries}
+            if page_index == 1 or not listed <= column_entries:
+                queue.extend(listing.next_pages)   # a later page listing nothing new ends paging
+            column_entries |= listed
             for entry_index, entry in enumerate(listing.entries):
                 recognised = recognise_report_title(entry.title)
-                if not (recognised or entry.report_year) or entry.url in crawl.seen_urls:
+                if not (recognised or entry.report_year or entry.verify) or entry.url in crawl.seen_urls:
                     continue
                 if len(crawl.seen_urls) >= MAX_REPORT_ENTRIES:
                     break
@@ -226,7 +266,7 @@ async def read_column(crawl: PortalCrawl, column: ReportColumn, column_index: in
                 reading.reports += 1
                 order = (column_index, page_index, entry_index)
                 report_fetches.append(asyncio.ensure_future(read_report_entry(
-                    crawl, adapter, column, order, entry.url, entry.title, entry.publisher, page.url)))
+                    crawl, adapter, column, order, entry, page.url)))
     finally:  # never leave a report fetch running past its portal's crawl
         await gather_all(crawl, report_fetches)
     if reading.reports == 0 and first_page is not None and adapter is not None:
@@ -247,31 +287,48 @@ def other_scheme(url: str) -> str:
     return parts._replace(scheme="https" if parts.scheme == "http" else "http").geturl()
 
 
+def document_name(result: FetchResult, fallback: str | None) -> str | None:
+    """The file name a document came with: its Content-Disposition, else the name it was linked by."""
+    return disposition_filename(result.content_disposition) or fallback
+
+
 async def read_report_entry(crawl: PortalCrawl, adapter: PlatformAdapter, column: ReportColumn, order: tuple[int, ...],
-                            url: str, title: str, publisher: str | None, listing_url: str) -> None:
-    """A listed report: a direct attachment, or an article page (its tables and attachments)."""
-    if attachment_extension(url):
-        result = await crawl.fetch(url, "attachment", referrer=listing_url)
-        if result is not None:
-            crawl.add_document(order, result, column=column, title=title, publisher=publisher,
-                               listing_url=listing_url, filename=None)
-        return
-    result = await crawl.fetch(url, "article", referrer=listing_url)
+                            entry: ListingEntry, listing_url: str) -> None:
+    """A listed report: a document (by extension, or by its bytes behind a download servlet), or an
+    article page (its tables and attachments). An entry to verify is kept only when the document's
+    own title or file name names a report, or, for a bare link in the report column, names nothing else."""
+    if attachment_extension(entry.url) in IMAGE_EXTENSIONS:
+        return   # a picture (图解) is never a report
+    purpose = "attachment" if attachment_extension(entry.url) else "article"
+    result = await crawl.fetch(entry.url, purpose, referrer=listing_url)
     if result is None or result.body is None:
         return
+    if sniff_document(result.body, result.content_type):
+        name = document_name(result, None)
+        if entry.verify and name and not recognise_report_title(name) and (
+                NOT_A_REPORT.search(name) or "…" in entry.title or "..." in entry.title):
+            return
+        title = entry.title if not entry.verify or not name or not recognise_report_title(name) else name
+        crawl.add_document(order, without_body(result), column=column, title=title, publisher=entry.publisher,
+                           listing_url=listing_url, filename=name)
+        return
     page = Page(url=result.final_url, text=decode_page(result.body, result.content_type))
-    await read_report_page(crawl, adapter, column, order, page, title, publisher, result=without_body(result),
-                           listing_url=listing_url)
+    await read_report_page(crawl, adapter, column, order, page, None if entry.verify else entry.title,
+                           entry.publisher, result=without_body(result), listing_url=listing_url,
+                           must_be_titled=entry.verify)
 
 
 async def read_report_page(crawl: PortalCrawl, adapter: PlatformAdapter, column: ReportColumn, order: tuple[int, ...],
                            page: Page, title: str | None, publisher: str | None, *, result: FetchResult,
                            listing_url: str | None = None, must_be_titled: bool = False) -> int:
-    """Record an article page (its tables, split pages and attachments) as a report; returns 1 if it was.
+    """Record an article page as a report; returns 1 if it was.
 
-    With `must_be_titled` (a column page that listed no reports) the page counts only when its own
-    title names a report — a Hanweb xxgkAnnualReport.jsp module page, or a registry entry that
-    points at a report rather than a listing.
+    An article that links the report as a document yields the document (the article is its landing
+    page, recorded as the document's listing URL); one whose body holds the report (tables, or no
+    document at all) yields itself. Attachments named like decoys (解读, 图解, 指南, notices) are
+    skipped. With `must_be_titled` (a column page that listed no reports, or a cut or bare link)
+    the page counts only when its own title names a report — a Hanweb xxgkAnnualReport.jsp module
+    page, or a registry entry that points at a report rather than a listing.
     """
     try:
         article = adapter.parse_article(page)
@@ -298,18 +355,32 @@ async def read_report_page(crawl: PortalCrawl, adapter: PlatformAdapter, column:
         attachments.extend(part.attachments)
         has_tables = has_tables or part.has_tables
         continuations.append(without_body(extra))
-    if has_tables or not attachments:
-        crawl.add_document(order + (0,), result, column=column, title=title, publisher=publisher,
-                           listing_url=listing_url, filename=None, continuations=continuations)
+    attachments = [a for a in dict.fromkeys(attachments) if not (a.name and NOT_A_REPORT.search(a.name))]
+    documents = [a for a in attachments if attachment_extension(a.url) not in IMAGE_EXTENSIONS
+                 and (not has_tables or recognise_report_title(a.name))]   # beside a report body, only the report's file
+    images = [a for a in attachments if attachment_extension(a.url) in IMAGE_EXTENSIONS]
+    kept: list[bool] = []
 
     async def fetch_attachment(position: int, attachment: Attachment) -> None:
         fetched = await crawl.fetch(attachment.url, "attachment", referrer=page.url)
-        if fetched is not None:
-            crawl.add_document(order + (position,), fetched, column=column, title=title, publisher=publisher,
-                               listing_url=page.url, filename=attachment.name)
+        if fetched is None or fetched.body is None:
+            return
+        if attachment_extension(attachment.url) is None and not sniff_document(fetched.body, fetched.content_type):
+            return   # a servlet-looking link that answered with a page
+        kept.append(True)
+        crawl.add_document(order + (position,), without_body(fetched), column=column, title=title, publisher=publisher,
+                           listing_url=page.url, filename=document_name(fetched, attachment.name))
 
     await gather_all(crawl, [fetch_attachment(position, attachment)
-                             for position, attachment in enumerate(dict.fromkeys(attachments), start=1)])
+                             for position, attachment in enumerate(documents, start=1)])
+    if kept or any(attachment_extension(a.url) for a in documents):
+        return 1   # a landing page: its document is the report, even when that fetch failed
+    if has_tables or not images:
+        crawl.add_document(order + (0,), result, column=column, title=title, publisher=publisher,
+                           listing_url=listing_url, filename=None, continuations=continuations)
+        return 1
+    await gather_all(crawl, [fetch_attachment(position, image)   # a scanned report: its page images
+                             for position, image in enumerate(images, start=len(documents) + 1)])
     return 1
 
 
@@ -436,6 +507,9 @@ async def crawl_portals(portals: Sequence[Portal], fetcher: Fetcher, *, run_id: 
     async def one(portal: Portal) -> None:
         async with gate:
             crawl = PortalCrawl(portal, fetcher, totals)
+            if not portal.platform:   # what an earlier night detected is tried first; a registry pin wins
+                remembered = memory.columns.get(portal.portal_id)
+                crawl.detected_platform = remembered.platform if remembered else None
             columns: list[ReportColumn] = []
             try:
                 outcome, detail, columns = await crawl_portal(crawl, recorded_columns(portal, memory))

@@ -14,6 +14,8 @@ from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser, LexborNode as Node
 
+from pipeline.crawl.blocking import script_redirect_target
+
 ATTACHMENT_EXTENSIONS = ("pdf", "doc", "docx", "wps", "xls", "xlsx", "et", "rtf", "ofd", "zip", "rar")
 IMAGE_EXTENSIONS = ("jpg", "jpeg", "png", "gif", "bmp", "tif", "tiff")
 GB_ALIASES = {"gb2312", "gbk", "gb_2312", "gb_2312-80", "x-gbk", "cp936", "euc-cn", "gb18030"}
@@ -25,7 +27,7 @@ REPORT_TITLE = re.compile(
 )
 CHINESE_YEAR = re.compile(r"([〇零○Ｏ一二三四五六七八九]{4})(?=\s*年)")
 CHINESE_DIGITS = str.maketrans("〇零○Ｏ一二三四五六七八九", "0000123456789")
-NOT_A_REPORT = re.compile(r"通知|报送|编制|做好|的函|的批复|征求|解读|统计表$|目录")
+NOT_A_REPORT = re.compile(r"通知|报送|编制|做好|的函|的批复|征求|解读|统计表$|目录|图解|一图|图说|图读|指南|视频|动漫|H5")
 PUBLISHER_IN_BRACKETS = re.compile(r"[（(【\[]\s*([^（()）【】\[\]]{2,20}?)\s*[)）】\]]\s*$")
 DATE_PATTERNS = (
     re.compile(r"(?<!\d)((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)"),
@@ -168,6 +170,22 @@ def attachment_extension(url: str) -> str | None:
     return None
 
 
+DOWNLOAD_PATH = re.compile(r"down(?:load)?|attach|getfile|filedown|fileserver|/file/|\.jspx?$|\.ashx$|\.do$", re.I)
+DOCUMENT_NAME = re.compile(r"\.(?:%s)\s*$|^附件\s*\d*\s*[:：]" % "|".join(ATTACHMENT_EXTENSIONS), re.I)
+
+
+def is_download_link(url: str, name: str | None) -> bool:
+    """A link without a file extension that still fetches a document: a download servlet
+    (`downloadZtbAttach.jspx?attachGuid=…`, `/attach/download?id=…`) or a link labelled as a file."""
+    text = clean_text(name)
+    parts = urlsplit(url)
+    if DOCUMENT_NAME.search(text):
+        return True
+    if not DOWNLOAD_PATH.search(parts.path) or REPORT_COLUMN_TEXT.search(text):
+        return False
+    return bool(parts.query) or bool(re.search(r"down|attach", parts.path, re.I))
+
+
 def find_attachments(html: str, base_url: str, *, body: HTMLParser | Node | None = None,
                      tree: HTMLParser | None = None) -> list[Attachment]:
     """Document links of a page (href, OLDSRC, script variables) and the images inside its ``body``.
@@ -177,12 +195,14 @@ def find_attachments(html: str, base_url: str, *, body: HTMLParser | Node | None
     """
     seen: dict[str, Attachment] = {}
 
-    def add(raw: str, name: str | None, *, images: bool) -> None:
+    def add(raw: str, name: str | None, *, images: bool, servlet: bool = False) -> None:
         raw = (raw or "").strip()
         if not raw or raw.startswith(("javascript:", "mailto:", "#", "data:")):
             return
         url = urljoin(base_url, raw).split("#", 1)[0]
         extension = attachment_extension(url)
+        if extension is None and servlet and is_download_link(url, name):
+            extension = "servlet"
         if extension is None or (extension in IMAGE_EXTENSIONS and not images):
             return
         if url not in seen or (name and not seen[url].name):
@@ -191,7 +211,7 @@ def find_attachments(html: str, base_url: str, *, body: HTMLParser | Node | None
     if tree is None:
         tree = HTMLParser(html)
     for node in tree.css("a[href]"):
-        add(node.attributes.get("href") or "", node.attributes.get("title") or node.text(), images=False)
+        add(node.attributes.get("href") or "", node.attributes.get("title") or node.text(), images=False, servlet=True)
     for node in tree.css("[oldsrc]"):   # TRS keeps the real file here when href is javascript:
         add(node.attributes.get("oldsrc") or "", node.text() if node.tag == "a" else None, images=False)
     for match in OLDSRC.finditer(html):
@@ -232,18 +252,24 @@ def column_links(html: str, base_url: str) -> list[ColumnLink]:
 
 
 SUB_COLUMN_TEXT = re.compile(
-    r"^(?:.{1,15}(?:镇|乡|街道|办事处|苏木|人民政府|政府|管委会|局|委员会|委|办公室|办)"
+    r"^(?:.{1,15}(?:镇|乡|街道|办事处|苏木|人民政府|政府|管委会|局|委员会|委|办公室|办|部门|单位|中心)"
+    r"|.{0,8}(?:镇|乡镇|街道|镇街|部门|单位)\s*[（(]\s*(?:街道|乡镇|镇|单位|部门)\s*[)）]"
+    r"|(?:各|县直|区直|市直|县级|区级|市级)?(?:部门|单位|乡镇|街道|镇街|乡镇街道|镇（街道）)"
     r"|(?:19|20)\d{2}\s*年?度?(?:年报|年度报告)?|.{0,12}(?:年报|年度报告))$"
 )
-SUB_COLUMN_URL = re.compile(r"/col/col\d+/(?:index\.html?)?$|/(?:index|list)(?:_\d+)?\.s?html?$|/$")
-ARTICLE_URL = re.compile(r"/t\d{8}_\d+|/art_\d+_\d+|/content_\d+|/post_\d+|/\d{6}/")
+SUB_COLUMN_URL = re.compile(
+    r"/col/col\d+/(?:index\.html?)?$|/(?:index|list|lists|xxgk_lists?)(?:_\d+)?\.(?:s?html?|aspx|jsp|php)$|/$"
+    r"|/Category_\d+/|/column/\d+|/public/column/", re.I)
+ARTICLE_URL = re.compile(r"/t\d{8}_\d+|/art_\d+_\d+|/content_\d+|/post_\d+|/\d{6}/|/show/\d+|/Item/\d+|/detail", re.I)
+GROUP_TEXT = re.compile(r"(?:19|20)\d{2}|年报|年度报告|部门|单位|乡镇|街道|镇街")
 
 
 def sub_column_links(html: str, column_url: str) -> list[str]:
     """Links on a column page to its per-publisher or per-year sub-columns (通元镇, 2021年 …).
 
-    A sub-column is named like a publisher or a year and points at a column-shaped URL: a Hanweb
-    `/col/col{id}/`, or a folder below the column's own folder.
+    A sub-column is named like a publisher, a group of them (乡镇街道, 部门) or a year and points at
+    a column-shaped URL: a Hanweb `/col/col{id}/`, a folder below the column's own folder, or,
+    when named by a year or a group, any column-shaped URL of the same host.
     """
     column = urlsplit(column_url)
     folder = column.path.rsplit("/", 1)[0] + "/"
@@ -255,11 +281,12 @@ def sub_column_links(html: str, column_url: str) -> list[str]:
         url = urljoin(column_url, href).split("#", 1)[0]
         parts = urlsplit(url)
         text = clean_text(node.attributes.get("title") or node.text())
-        if (parts.netloc != column.netloc or parts.path == column.path or url in found
+        if (parts.netloc != column.netloc or url == column_url.split("#", 1)[0] or url in found
                 or not SUB_COLUMN_TEXT.match(text) or recognise_report_title(text)
                 or not SUB_COLUMN_URL.search(parts.path) or ARTICLE_URL.search(parts.path)):
             continue
-        if "/col/col" in parts.path or (parts.path.startswith(folder) and parts.path != folder):
+        if ("/col/col" in parts.path or (parts.path.startswith(folder) and parts.path != folder)
+                or GROUP_TEXT.search(text)):
             found.append(url)
     return found
 
@@ -290,6 +317,7 @@ async def discover_columns(home_url: str, fetch_text: FetchText, *, max_depth: i
             if url != home_url and is_column is not None and is_column(text, url) and url not in found:
                 found.append(url)
                 continue
+            sections.extend(frame_sources(text, url))   # a page that shows its menu or list in frames
             for link in column_links(text, url):
                 if link.score == 2 and link.url not in found and link.url not in visited:
                     found.append(link.url)
@@ -301,3 +329,149 @@ async def discover_columns(home_url: str, fetch_text: FetchText, *, max_depth: i
         if not frontier:
             break
     return found
+
+
+# --- documents without a file extension ------------------------------------------------------------
+
+DOCUMENT_MAGIC = ((b"%PDF", "pdf"), (b"PK\x03\x04", "docx"), (b"\xd0\xcf\x11\xe0", "doc"), (b"{\\rtf", "rtf"))
+DOCUMENT_TYPES = {"application/pdf": "pdf", "application/msword": "doc", "application/vnd.ms-excel": "xls",
+                  "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+                  "application/rtf": "rtf", "application/ofd": "ofd", "application/zip": "zip"}
+FILENAME_STAR = re.compile(r"filename\*\s*=\s*([\w-]+)'[^']*'([^;]+)", re.I)
+FILENAME_PLAIN = re.compile(r"""filename\s*=\s*(?:"([^"]*)"|([^;]+))""", re.I)
+
+
+def sniff_document(body: bytes | None, content_type: str | None) -> str | None:
+    """The document format of a body by its leading bytes, else by a document Content-Type; None for pages."""
+    head = (body or b"")[:8]
+    for magic, kind in DOCUMENT_MAGIC:
+        if head.startswith(magic):
+            return kind
+    if head.lstrip()[:1] == b"<":
+        return None
+    return DOCUMENT_TYPES.get((content_type or "").split(";", 1)[0].strip().lower())
+
+
+def disposition_filename(header: str | None) -> str | None:
+    """The file name a `Content-Disposition` gives: RFC 5987 `filename*` first, else `filename`,
+    percent-encoded or raw (servers send raw UTF-8 or GBK bytes, which arrive decoded as Latin-1)."""
+    if not header:
+        return None
+    star = FILENAME_STAR.search(header)
+    if star:
+        try:
+            return unquote(star.group(2).strip().strip('"'), encoding=star.group(1), errors="strict") or None
+        except (LookupError, UnicodeDecodeError):
+            pass
+    plain = FILENAME_PLAIN.search(header)
+    if not plain:
+        return None
+    name = (plain.group(1) if plain.group(1) is not None else plain.group(2)).strip()
+    if "%" in name:
+        name = unquote(name)
+    try:
+        raw = name.encode("latin-1")
+    except UnicodeEncodeError:
+        return name or None
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding) or None
+        except UnicodeDecodeError:
+            continue
+    return name or None
+
+
+# --- shells: redirect pages and framed lists -----------------------------------------------------
+
+META_REFRESH = re.compile(r"""^\s*\d*\s*[;,]?\s*url\s*=\s*['"]?([^'"\s>]+)""", re.I)
+SHELL_TEXT_LIMIT = 200
+
+
+def same_site(url: str, other: str) -> bool:
+    """Same host, or two hosts under one `*.gov.cn` site (www.x.gov.cn and xxgk.x.gov.cn)."""
+    host, other_host = (urlsplit(u).hostname or "" for u in (url, other))
+    if host == other_host:
+        return True
+    labels, other_labels = host.split("."), other_host.split(".")
+    return (host.endswith(".gov.cn") and other_host.endswith(".gov.cn") and len(labels) >= 3
+            and labels[-3:] == other_labels[-3:])
+
+
+def redirect_shell_target(html: str, url: str) -> str | None:
+    """Where a redirect shell page sends the browser (meta refresh or a literal `location` script),
+    when the page has next to no text of its own and the target is on the same site."""
+    tree = HTMLParser(html)
+    for node in tree.css("script, style, noscript"):
+        node.decompose()
+    if len(clean_text(tree.body.text() if tree.body else "")) > SHELL_TEXT_LIMIT:
+        return None
+    target = None
+    for meta in tree.css("meta[http-equiv]"):
+        if (meta.attributes.get("http-equiv") or "").lower() == "refresh":
+            found = META_REFRESH.search(meta.attributes.get("content") or "")
+            if found:
+                target = found.group(1)
+                break
+    if target is None:
+        target = script_redirect_target(html.encode("utf-8", "replace"))
+    if not target or target.startswith(("javascript:", "#")):
+        return None
+    resolved = urljoin(url, target).split("#", 1)[0]
+    if resolved == url.split("#", 1)[0] or not resolved.startswith(("http://", "https://")) or not same_site(url, resolved):
+        return None
+    return resolved
+
+
+def frame_sources(html: str, url: str) -> list[str]:
+    """Same-site `<iframe>`/`<frame>` pages: a column whose list lives in a frame."""
+    found: list[str] = []
+    for node in HTMLParser(html).css("iframe[src], frame[src]"):
+        src = (node.attributes.get("src") or "").strip()
+        if not src or src.startswith(("javascript:", "about:", "data:", "#")):
+            continue
+        resolved = urljoin(url, src).split("#", 1)[0]
+        if resolved.startswith(("http://", "https://")) and same_site(url, resolved) and resolved not in found \
+                and not attachment_extension(resolved):
+            found.append(resolved)
+    return found
+
+
+# --- report links whose text does not say so ---------------------------------------------------------
+
+TRUNCATED = re.compile(r"(?:…|\.{3}|。。。)\s*$")
+REPORT_WORDS = re.compile(r"(?:19|20)\d{2}|年度|年报|信息公开|工作报告")
+BARE_REPORT_TEXT = re.compile(
+    r"^(?:(?:19|20)\d{2}\s*年?度?(?:报告|年报)?|(?:政府)?(?:信息公开)?(?:工作)?(?:年度报告|年报)"
+    r"|.{2,15}(?:镇|乡|街道|办事处|人民政府|政府|管委会|局|委员会|委|办公室|中心))$"
+)
+COLUMN_HEADINGS = ("title", "h1", "h2", "h3", ".breadcrumb", ".position", ".location", ".crumb", ".dqwz", ".lm_name",
+                   ".column-name", ".current")
+
+
+def looks_like_report_column(tree: HTMLParser, url: str) -> bool:
+    """The page is an annual-report column by its own name (title, ColumnName, heading, breadcrumb) or URL."""
+    if REPORT_COLUMN_URL.search(urlsplit(url).path):
+        return True
+    if REPORT_COLUMN_TEXT.search(page_meta(tree).get("columnname", "")):
+        return True
+    for selector in COLUMN_HEADINGS:
+        for node in tree.css(selector)[:3]:
+            if REPORT_COLUMN_TEXT.search(clean_text(node.text())) or "年报" in clean_text(node.text()):
+                return True
+    return False
+
+
+def unverified_report_link(text: str, url: str, in_report_column: bool) -> bool:
+    """A link that may be a report although its text does not name one: cut short with `…`, or
+    only a year, `年度报告` or a publisher's name inside a report column. The crawler judges it by
+    the document's own title (or file name) before keeping it."""
+    text = clean_text(text)
+    if recognise_report_title(text) or NOT_A_REPORT.search(text) or attachment_extension(url) in IMAGE_EXTENSIONS:
+        return False
+    path = urlsplit(url).path
+    if SUB_COLUMN_URL.search(path) and not ARTICLE_URL.search(path):
+        return False   # a per-year or per-town column, read as a sub-column
+    if TRUNCATED.search(text):
+        return bool(REPORT_WORDS.search(text)) or in_report_column
+    return in_report_column and bool(BARE_REPORT_TEXT.match(text))

@@ -70,6 +70,7 @@ class FetchResult:
     not_modified: bool = False
     error: str | None = None
     retry_count: int = 0
+    content_disposition: str | None = None   # names the file a download servlet sends
 
     @property
     def ok(self) -> bool:
@@ -366,6 +367,7 @@ class Fetcher:
             size=len(body) if body is not None else None,
             body=body, not_modified=answer.outcome == "not_modified",
             error=answer.error, retry_count=call.retries,
+            content_disposition=answer.headers.get("content-disposition"),
         )
 
     async def _request_with_retries(self, call: _Call, url: str, method: str, data: dict | None) -> _Answer:
@@ -593,7 +595,8 @@ class Fetcher:
         ))
 
 
-_KEPT_HEADERS = ("content-type", "etag", "last-modified", "content-length", "retry-after", "location")
+_KEPT_HEADERS = ("content-type", "etag", "last-modified", "content-length", "retry-after", "location",
+                 "content-disposition")
 
 
 def _ascii_url(url: str) -> str:

@@ -1,4 +1,4 @@
-"""`gongkai portals list|show|check|health`: look at the registry and at how portals fared."""
+"""`gongkai portals list|show|check|health|coverage`: look at the registry and at how portals fared."""
 from __future__ import annotations
 
 import argparse
@@ -46,6 +46,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         f"$GONGKAI_DATA_DIR/archive/{HEALTH_JSON}, else the published warehouse)")
     health.add_argument("--limit", type=int, default=None, help="show only the N worst portals")
     health.set_defaults(func=cmd_health)
+
+    coverage = commands.add_parser("coverage", help="verified columns, platform families and reports found, "
+                                                    "portals that found none first")
+    coverage.add_argument("--warehouse", type=Path, default=None,
+                          help="published DuckDB warehouse holding the nights' columns and health, opened read-only "
+                               "(default: $GONGKAI_WAREHOUSE or warehouse/gongkai.duckdb)")
+    coverage.add_argument("--limit", type=int, default=None, help="list only the N worst portals")
+    coverage.set_defaults(func=cmd_coverage)
 
 
 def _load(args: argparse.Namespace) -> list[Portal] | None:
@@ -173,3 +181,32 @@ def cmd_health(args: argparse.Namespace) -> int:
         return 1
     print(format_health(rows, limit=args.limit))
     return 0
+
+
+def cmd_coverage(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from pipeline.config import Paths
+    from pipeline.crawl.coverage import format_coverage, portal_coverage
+    from pipeline.crawl.health import read_health_warehouse
+    from pipeline.warehouse.history import crawl_memory
+
+    portals = _load(args)
+    if portals is None:
+        return 1
+    warehouse = args.warehouse or Paths.default().warehouse
+    if not warehouse.exists():
+        print(f"gongkai portals coverage: no published warehouse at {warehouse}; run `gongkai run` (or "
+              "`gongkai demo`) first, or pass --warehouse", file=sys.stderr)
+        print(format_coverage(portal_coverage(portals, {}, []), limit=args.limit))
+        return 0
+    try:
+        health = read_health_warehouse(warehouse)
+        learned = crawl_memory(warehouse).columns
+    except (ValueError, duckdb.Error) as exc:
+        print(f"gongkai portals coverage: {exc}; is another night still writing it? pass --warehouse "
+              "with a published warehouse", file=sys.stderr)
+        return 1
+    print(format_coverage(portal_coverage(portals, learned, health), limit=args.limit))
+    return 0
+

@@ -9,16 +9,17 @@ from pipeline.crawl.platforms.base import (
 from pipeline.crawl.platforms.generic import GenericAdapter
 from pipeline.crawl.platforms.gkmlpt import GkmlptAdapter
 from pipeline.crawl.platforms.hanweb import HanwebAdapter
+from pipeline.crawl.platforms.jpaas import JpaasAdapter
 from pipeline.crawl.platforms.trs import TrsAdapter
 
 ADAPTERS: dict[str, type[PlatformAdapter]] = {
-    adapter.name: adapter for adapter in (HanwebAdapter, TrsAdapter, GkmlptAdapter, GenericAdapter)
+    adapter.name: adapter for adapter in (HanwebAdapter, JpaasAdapter, TrsAdapter, GkmlptAdapter, GenericAdapter)
 }
-DETECTION_ORDER = (GkmlptAdapter, HanwebAdapter, TrsAdapter)
+DETECTION_ORDER = (GkmlptAdapter, JpaasAdapter, HanwebAdapter, TrsAdapter)
 
 
 def detect_platform(html: str, url: str) -> str | None:
-    """The platform whose markers the page carries (gkmlpt, hanweb, trs), or None."""
+    """The platform whose markers the page carries (gkmlpt, jpaas, hanweb, trs), or None."""
     for adapter in DETECTION_ORDER:
         if adapter.detect(html, url):
             return adapter.name

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import ClassVar
 from urllib.parse import urljoin
@@ -16,7 +16,8 @@ from urllib.parse import urljoin
 from selectolax.lexbor import LexborHTMLParser as HTMLParser, LexborNode as Node
 
 from pipeline.crawl.discovery import (
-    Attachment, clean_text, find_attachments, page_meta, parse_date, site_id_division,
+    Attachment, clean_text, find_attachments, looks_like_report_column, page_meta, parse_date,
+    recognise_report_title, site_id_division, unverified_report_link,
 )
 
 
@@ -40,6 +41,7 @@ class ListingEntry:
     date: date | None = None
     publisher: str | None = None
     report_year: int | None = None   # set when the URL itself says "the report for year N" (Hanweb fbtime=)
+    verify: bool = False             # a cut title or a bare one (2023年, 年度报告) in the report list: judge by the document
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,50 @@ class Article:
 
 
 LISTING_CONTAINERS = ("li", "tr", "dd", "p", "div")
+BLOCK_MIN_LINKS = 1
+
+
+def _item(link: Node) -> Node | None:
+    container = link.parent
+    while container is not None and container.tag not in LISTING_CONTAINERS:
+        container = container.parent
+    return container
+
+
+def report_link_block(tree: HTMLParser) -> list[Node] | None:
+    """The links of the list block that looks most like a report list, in page order, or None.
+
+    Links are grouped by the element holding their list items (a `ul`, a `tbody`, a `div`); a
+    block scores by report titles (3 each), dated items and bare year links (1 each). Blocks that
+    score nothing (menus, footers) are never chosen.
+    """
+    blocks: dict[int, list[Node]] = {}
+    scores: dict[int, int] = {}
+    for link in tree.css("a[href]"):
+        href = (link.attributes.get("href") or "").strip()
+        if not href or href.startswith(("javascript:", "mailto:", "#")):
+            continue
+        item = _item(link)
+        holder = item.parent if item is not None and item.parent is not None else item
+        key = holder.mem_id if holder is not None else 0
+        blocks.setdefault(key, []).append(link)
+        title = clean_text(link.attributes.get("title") or link.text())
+        score = 3 if recognise_report_title(title) else 0
+        if item is not None and parse_date(item.text(separator=" ")):
+            score += 1
+        if YEAR_ONLY.match(title):
+            score += 1
+        scores[key] = scores.get(key, 0) + score
+    ranked = sorted((key for key in blocks if scores[key] > 0 and len(blocks[key]) >= BLOCK_MIN_LINKS),
+                    key=lambda key: -scores[key])
+    return blocks[ranked[0]] if ranked else None
+
+
+YEAR_ONLY = re.compile(r"^(?:19|20)\d{2}\s*年?度?$")
 NEXT_PAGE_TEXT = re.compile(r"^(下一页|下页|后一页)\s*[>›»]*$")
+POSTBACK = re.compile(r"__doPostBack\(\s*['\"]([^'\"]*)['\"]\s*,\s*['\"]([^'\"]*)['\"]")
+SCRIPT_URL = re.compile(r"""(?:location(?:\.href)?\s*=|location\.replace\(|window\.open\()\s*['"]([^'"]+)['"]""")
+WRITTEN_NEXT_LINK = re.compile(r"""href\s*=\s*\\?['"]([^'"\\]+)\\?['"][^<>]*>\s*(?:下一页|下页|后一页)""")
 
 
 class PlatformAdapter:
@@ -79,23 +124,71 @@ class PlatformAdapter:
         return False
 
     def parse_listing(self, page: Page) -> Listing:
+        """The page's block of repeated, dated, report-like links, plus any report-titled link elsewhere.
+
+        Navigation is often `li a` while the list is table rows (or the reverse), so the block is
+        chosen by what it holds, not by the first selector that matches.
+        """
         tree = HTMLParser(page.text)
-        links: list[Node] = []
-        for selector in self.listing_selectors:
-            links = tree.css(selector)
-            if links:
-                break
-        if not links:
-            links = tree.css("a[href]")
-        return Listing(entries=self._entries_from_links(links, page.url), next_pages=self.next_pages(page))
+        block = report_link_block(tree)
+        if block is None:
+            links: list[Node] = []
+            for selector in self.listing_selectors:
+                links = tree.css(selector)
+                if links:
+                    break
+            return Listing(entries=self._entries_from_links(links or tree.css("a[href]"), page.url),
+                           next_pages=self.next_pages(page))
+        in_block = {link.mem_id for link in block}
+        elsewhere = [link for link in tree.css("a[href]") if link.mem_id not in in_block
+                     and recognise_report_title(link.attributes.get("title") or link.text())]
+        entries = self._entries_from_links(block + elsewhere, page.url)
+        report_column = looks_like_report_column(tree, page.url) or any(recognise_report_title(e.title) for e in entries)
+        entries = [replace(entry, verify=True) if unverified_report_link(entry.title, entry.url, report_column) else entry
+                   for entry in entries]
+        return Listing(entries=entries, next_pages=self.next_pages(page))
 
     def next_pages(self, page: Page) -> list[PageRequest]:
-        """The listing's 下一页 link, if it has one (static CMSs without a known pager)."""
-        for link in HTMLParser(page.text).css("a[href]"):
+        """The listing's 下一页 link, if it has one (static CMSs without a known pager).
+
+        The link may be a plain href, a literal URL in its `onclick` or a `javascript:` href, a
+        link a pager script writes (`document.write('<a href=…>下一页</a>')`), or an ASP.NET
+        `__doPostBack` — a POST of the page's form state with `__EVENTTARGET` set.
+        """
+        tree = HTMLParser(page.text)
+        for link in tree.css("a"):
+            if not NEXT_PAGE_TEXT.match(clean_text(link.text())):
+                continue
             href = (link.attributes.get("href") or "").strip()
-            if NEXT_PAGE_TEXT.match(clean_text(link.text())) and href and not href.startswith(("javascript:", "#")):
-                return [PageRequest(urljoin(page.url, href).split("#", 1)[0])]
+            if href and not href.startswith(("javascript:", "#")):
+                return self._next(page, urljoin(page.url, href).split("#", 1)[0])
+            script = f"{href} {link.attributes.get('onclick') or ''}"
+            postback = POSTBACK.search(script)
+            if postback:
+                return self._postback(page, tree, postback.group(1), postback.group(2))
+            literal = SCRIPT_URL.search(script)
+            if literal:
+                return self._next(page, urljoin(page.url, literal.group(1)).split("#", 1)[0])
+        written = WRITTEN_NEXT_LINK.search(" ".join(node.text() or "" for node in tree.css("script")))
+        if written:
+            return self._next(page, urljoin(page.url, written.group(1)).split("#", 1)[0])
         return []
+
+    @staticmethod
+    def _next(page: Page, url: str) -> list[PageRequest]:
+        return [] if url == page.url.split("#", 1)[0] else [PageRequest(url)]
+
+    @staticmethod
+    def _postback(page: Page, tree: HTMLParser, target: str, argument: str) -> list[PageRequest]:
+        form = tree.css_first("form")
+        fields = {}
+        for node in (form or tree).css("input[name]"):
+            kind = (node.attributes.get("type") or "text").lower()
+            if kind in ("hidden", "text"):
+                fields[node.attributes["name"]] = node.attributes.get("value") or ""
+        fields.update({"__EVENTTARGET": target, "__EVENTARGUMENT": argument})
+        action = (form.attributes.get("action") or "") if form is not None else ""
+        return [PageRequest(urljoin(page.url, action or page.url).split("#", 1)[0], "POST", tuple(fields.items()))]
 
     def parse_article(self, page: Page) -> Article:
         tree = HTMLParser(page.text)
@@ -150,9 +243,7 @@ class PlatformAdapter:
             title = clean_text(link.attributes.get("title") or link.text())
             if len(title) < 2:
                 continue
-            container = link.parent
-            while container is not None and container.tag not in LISTING_CONTAINERS:
-                container = container.parent
+            container = _item(link)
             when = parse_date(container.text(separator=" ")) if container is not None else None
             url = urljoin(base_url, href).split("#", 1)[0]
             entries.setdefault(url, ListingEntry(title=title, url=url, date=when))

@@ -7,7 +7,7 @@ split into `t…_1.html`, `t…_2.html` by the same `createPageHTML` call.
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from pipeline.crawl.platforms.base import Page, PageRequest, PlatformAdapter
 
@@ -18,12 +18,19 @@ TRS_ARTICLE_URL = re.compile(r"/t\d{8}_\d+(?:_\d+)?\.s?html?$")
 
 
 def _pages_from_script(page: Page) -> list[str]:
-    """Every other page of a `createPageHTML(N, cur, name, ext)` series, announced by its first page."""
+    """Every other page of a `createPageHTML(N, cur, name, ext)` series, announced by its first page.
+
+    Sites vary the call: a container id before the count, the current page counted from 1, another
+    stem (`list`, `index_123`). Only the series' first page — `{stem}.{ext}` or the bare folder —
+    announces the rest, so a later page never announces page 1 again, and nothing loops.
+    """
     match = CREATE_PAGE_HTML.search(page.text)
     if not match:
         return []
     count, current, stem, extension = int(match.group(1)), int(match.group(2)), match.group(3), match.group(4)
-    if current != 0:
+    name = urlsplit(page.url).path.rsplit("/", 1)[-1]
+    first_page = name in ("", f"{stem}.{extension}") if current == 1 else current == 0
+    if not first_page:
         return []
     return [urljoin(page.url, f"{stem}_{n}.{extension}") for n in range(1, count)]
 

@@ -1,0 +1,84 @@
+"""Pager variants: TRS createPageHTML calls, script-built and ASP.NET postback 下一页 links, and a pager that loops."""
+import re
+
+import pytest
+
+from pipeline.crawl.crawler import run_crawl
+from pipeline.crawl.platforms import Page, PageRequest, PlatformAdapter
+from pipeline.crawl.platforms.trs import TrsAdapter
+from pipeline.crawl.settings import FetchSettings
+from pipeline.fixtures.http import LoopbackHTTPServer, Response
+from pipeline.registry.model import Portal, ReportColumn
+from tests.crawl.test_real_shapes import FAST, report_html
+
+BASE = "http://www.x.gov.cn/zfxxgk/nb/"
+
+
+@pytest.mark.parametrize(("url", "call", "pages"), [
+    (BASE + "index.html", 'createPageHTML(3, 0, "index", "html")', ["index_1.html", "index_2.html"]),
+    (BASE + "index.shtml", "createPageHTML('page_div', 3, 1, 'index', 'shtml', 45)", ["index_1.shtml", "index_2.shtml"]),
+    (BASE, "createPageHTML('pager', 2, 1, 'list', 'html')", ["list_1.html"]),
+    (BASE + "index_1.shtml", "createPageHTML('page_div', 3, 2, 'index', 'shtml')", []),
+    (BASE + "index_1.html", 'createPageHTML(3, 1, "index", "html")', []),   # 0-based, second page: announces nothing
+])
+def test_create_page_html_variants_are_announced_once_by_the_first_page(url, call, pages):
+    page = Page(url, f"<ul><li><a href='./202401/t20240110_1.html'>x</a></li></ul><script>{call};</script>")
+    assert [r.url for r in TrsAdapter().next_pages(page)] == [BASE + name for name in pages]
+
+
+@pytest.mark.parametrize(("markup", "expected"), [
+    ("<a href=\"javascript:void(0)\" onclick=\"location.href='list_2.html'\">下一页</a>", PageRequest(BASE + "list_2.html")),
+    ("<script>document.write('<a href=\"list_3.html\">下一页</a>');</script>", PageRequest(BASE + "list_3.html")),
+    ("<a href='index.html'>下一页</a>", None),   # the page itself: never refetch it as the next page
+])
+def test_script_built_next_links(markup, expected):
+    got = PlatformAdapter().next_pages(Page(BASE + "index.html", f"<html><body>{markup}</body></html>"))
+    assert got == ([expected] if expected else [])
+
+
+def test_an_asp_net_pager_posts_the_form_state_with_its_event_target():
+    markup = ("<form method='post' action='./List.aspx?cid=12' id='form1'>"
+              "<input type='hidden' name='__VIEWSTATE' value='dDwx'><input type='hidden' name='__VIEWSTATEGENERATOR' value='AB'>"
+              "<input type='hidden' name='__EVENTVALIDATION' value='wEW'><input type='submit' name='go' value='搜索'>"
+              "<a href=\"javascript:__doPostBack('AspNetPager1','2')\">下一页</a></form>")
+    [request] = PlatformAdapter().next_pages(Page(BASE + "List.aspx?cid=12", markup))
+    assert request.method == "POST" and request.url == BASE + "List.aspx?cid=12"
+    assert dict(request.data) == {"__VIEWSTATE": "dDwx", "__VIEWSTATEGENERATOR": "AB", "__EVENTVALIDATION": "wEW",
+                                  "__EVENTTARGET": "AspNetPager1", "__EVENTARGUMENT": "2"}
+
+
+def test_a_postback_pager_is_read_to_its_end_and_a_pager_that_repeats_page_one_stops(tmp_path):
+    def listing(n, argument):
+        item = f"<li><a href='r{n}.html'>X镇{2020 + n}年政府信息公开工作年度报告</a></li>" if n <= 3 else ""
+        return (f"<html><body><form action='List.aspx'><input type='hidden' name='__VIEWSTATE' value='s{n}'>"
+                f"<ul>{item}</ul><a href=\"javascript:__doPostBack('pager','{argument}')\">下一页</a></form></body></html>")
+
+    def handle(request):
+        if request.path == "/List.aspx":
+            n = int(request.form.get("__EVENTARGUMENT") or 1) if request.method == "POST" else 1
+            return Response(200, listing(n, n + 1).encode())
+        if request.path == "/loop/":   # every page lists page 1's report again and links one more page
+            following = int(request.query.get("p") or 1) + 1
+            return Response(200, ("<ul><li><a href='/r1.html'>X镇2021年政府信息公开工作年度报告</a></li></ul>"
+                                  f"<a href='/loop/?p={following}'>下一页</a>").encode())
+        if not re.fullmatch(r"/r\d\.html", request.path):
+            return Response(404, b"not found")
+        n = request.path.removeprefix("/r").removesuffix(".html")
+        return Response(200, report_html(f"X镇{2020 + int(n)}年政府信息公开工作年度报告", n).encode())
+
+    server = LoopbackHTTPServer(log_requests=True)
+    server.start()
+    try:
+        port = server.listen("127.0.5.41", 0, handle)
+        base = f"http://127.0.5.41:{port}"
+        portal = Portal(portal_id="aspx", division_code="330424", name="X", home_urls=(f"{base}/",),
+                        report_columns=(ReportColumn(f"{base}/List.aspx"), ReportColumn(f"{base}/loop/")),
+                        extra_domains=("127.0.5.41",))
+        outcome = run_crawl([portal], archive_root=tmp_path, settings=FetchSettings(**FAST), run_id="n1")
+        requests = list(server.requests)
+    finally:
+        server.stop()
+    assert sorted(d.url.removeprefix(base) for d in outcome.documents) == ["/r1.html", "/r2.html", "/r3.html"]
+    posts = [r for r in requests if r.method == "POST"]
+    assert len(posts) == 3   # pages 2, 3 and the empty page 4 that ends paging
+    assert [r.path for r in requests if r.path.startswith("/loop/")] == ["/loop/", "/loop/?p=2"]   # page 1, then one repeat that stops it
