@@ -21,10 +21,14 @@ from pipeline.archive import Archive, FetchLog
 from pipeline.crawl.discovery import (
     Attachment, attachment_extension, decode_page, discover_columns, recognise_report_title, sub_column_links,
 )
-from pipeline.crawl.fetcher import Fetcher, FetchResult
+from pipeline.crawl.fetcher import Fetcher, FetchResult, RequestData
 from pipeline.crawl.health import write_health_json
 from pipeline.crawl.platforms import Page, PageRequest, PlatformAdapter, adapter_for, detect_platform
 from pipeline.crawl.records import CrawlOutcome, DocumentRecord, PortalHealth
+from pipeline.crawl.render import NEXT_PAGE_LABELS, BrowserRenderer, RenderSettings, RenderUnavailable
+from pipeline.crawl.rendered import (
+    ApiPager, entries_from_render, entries_from_response, find_api_pager, looks_like_script_shell,
+)
 from pipeline.crawl.settings import FetchSettings
 from pipeline.registry.model import Portal, ReportColumn
 
@@ -73,13 +77,23 @@ class PortalCrawl:
     seen_urls: set[str] = field(default_factory=set)
     parse_errors: list[str] = field(default_factory=list)
     foreign_pages: list[str] = field(default_factory=list)   # SiteIDCode of another province: a copy, not ours
+    renderer: BrowserRenderer | None = None
+    rendered_pages: int = 0
+    render_seconds: float = 0.0
+    render_notes: list[str] = field(default_factory=list)     # why a script shell could not be rendered
+    list_apis: list[str] = field(default_factory=list)        # list requests seen while rendering: adapter material
 
     async def fetch_any(self, url: str, purpose: str, *, referrer: str | None = None,
-                        method: str = "GET", data: tuple[tuple[str, str], ...] = ()) -> FetchResult:
-        """Fetch through the shared fetcher, counting it and noting a failure for the health detail."""
+                        method: str = "GET", data: tuple[tuple[str, str], ...] = (),
+                        payload: RequestData = None) -> FetchResult:
+        """Fetch through the shared fetcher, counting it and noting a failure for the health detail.
+
+        `data` are form fields (hashable, from a `PageRequest`); `payload` a body as a list API takes it.
+        """
         result = await self.fetcher.fetch(
             url, portal_id=self.portal.portal_id, purpose=purpose, referrer=referrer, method=method,
-            data=dict(data) or None, politeness=self.portal.politeness, extra_domains=self.portal.extra_domains,
+            data=payload or dict(data) or None, politeness=self.portal.politeness,
+            extra_domains=self.portal.extra_domains,
         )
         self.totals.requests += 1
         if result.not_modified:
@@ -222,6 +236,16 @@ async def read_column(crawl: PortalCrawl, column: ReportColumn, column_index: in
                 order = (column_index, page_index, entry_index)
                 report_fetches.append(asyncio.ensure_future(read_report_entry(
                     crawl, adapter, column, order, entry.url, entry.title, entry.publisher, page.url)))
+        if (reading.reports == 0 and not reading.sub_columns and first_page is not None and adapter is not None
+                and crawl.renderer is not None and looks_like_script_shell(first_page[0].text, first_page[0].url)):
+            page = first_page[0]
+            for index, entry in enumerate(await rendered_entries(crawl, page)):
+                if entry.url in crawl.seen_urls or len(crawl.seen_urls) >= MAX_REPORT_ENTRIES:
+                    continue
+                crawl.seen_urls.add(entry.url)
+                reading.reports += 1
+                report_fetches.append(asyncio.ensure_future(read_report_entry(
+                    crawl, adapter, column, (column_index, 1, index), entry.url, entry.title, entry.publisher, page.url)))
     finally:  # never leave a report fetch running past its portal's crawl
         await gather_all(crawl, report_fetches)
     if reading.reports == 0 and first_page is not None and adapter is not None:
@@ -230,6 +254,55 @@ async def read_column(crawl: PortalCrawl, column: ReportColumn, column_index: in
             crawl, adapter, column, (column_index, 0, 0), page, None, None, result=result, must_be_titled=True,
         )
     return reading
+
+
+async def rendered_entries(crawl: PortalCrawl, page: Page) -> list:
+    """The report entries of a script-shell column: rendered once, then paged through its list API.
+
+    The list request the scripts made is replayed by the fetcher with the next page number until a
+    page adds nothing; a list that only its DOM pages is clicked through (下一页) instead.
+    """
+    assert crawl.renderer is not None
+    portal = crawl.portal
+    options = dict(portal_id=portal.portal_id, politeness=portal.politeness, extra_domains=portal.extra_domains,
+                   first_body=(page.text.encode("utf-8"), "text/html; charset=utf-8"))
+    try:
+        rendered = await crawl.renderer.render(page.url, **options)
+        crawl.rendered_pages += 1
+        crawl.render_seconds += rendered.seconds
+        entries = entries_from_render(rendered)
+        pager = find_api_pager(rendered)
+        if pager is not None:
+            crawl.list_apis.append(pager.describe())
+            entries += await replay_pages(crawl, pager, page.url, {entry.url for entry in entries})
+        elif rendered.doms and any(label in rendered.doms[-1] for label in NEXT_PAGE_LABELS):
+            clicked = await crawl.renderer.render(page.url, click_next=True, **options)
+            crawl.rendered_pages += 1
+            crawl.render_seconds += clicked.seconds
+            known = {entry.url for entry in entries}
+            entries += [entry for entry in entries_from_render(clicked) if entry.url not in known]
+    except RenderUnavailable as exc:
+        crawl.render_notes.append(f"{page.url} is a script shell; not rendered: {exc}")
+        return []
+    return [entry for entry in entries if recognise_report_title(entry.title) or entry.report_year]
+
+
+async def replay_pages(crawl: PortalCrawl, pager: ApiPager, page_url: str, known: set[str]) -> list:
+    """Pages 2… of a list API, fetched without the browser; stops at a page with nothing new (never loops)."""
+    found = []
+    for number in range(pager.start + 1, pager.start + MAX_LISTING_PAGES):
+        url, method, payload = pager.request(number)
+        result = await crawl.fetch_any(url, "listing", referrer=page_url, method=method, payload=payload)
+        if not result.ok or result.body is None:
+            break
+        text = result.body.decode(result.encoding or "utf-8", errors="replace")
+        fresh = [entry for entry in entries_from_response(replace(pager.response, text=text), page_url)
+                 if entry.url not in known]
+        if not fresh:
+            break
+        known.update(entry.url for entry in fresh)
+        found += fresh
+    return found
 
 
 def without_body(result: FetchResult) -> FetchResult:
@@ -422,7 +495,19 @@ def recorded_columns(portal: Portal, state: dict[str, dict]) -> list[ReportColum
     return [by_url.get(url, ReportColumn(url=url)) for url in remembered["columns"]]
 
 
-async def crawl_portals(portals: Sequence[Portal], fetcher: Fetcher, *, run_id: str, state_dir) -> CrawlOutcome:
+def render_detail(crawl: PortalCrawl) -> str:
+    """What rendering cost a portal, and what would spare it next time (for the health detail)."""
+    parts = []
+    if crawl.rendered_pages:
+        parts.append(f"rendered {crawl.rendered_pages} page(s) in a browser ({crawl.render_seconds:.1f} s)")
+    if crawl.list_apis:
+        parts.append(f"list API {crawl.list_apis[0]}: an adapter or a pinned column would spare the browser")
+    parts += crawl.render_notes[:1]
+    return "; ".join(parts)
+
+
+async def crawl_portals(portals: Sequence[Portal], fetcher: Fetcher, *, run_id: str, state_dir,
+                        renderer: BrowserRenderer | None = None) -> CrawlOutcome:
     """Crawl every portal concurrently; each gets exactly one health outcome.
 
     A health row's `documents_new` counts documents whose bytes no earlier run fetched (per the
@@ -440,7 +525,7 @@ async def crawl_portals(portals: Sequence[Portal], fetcher: Fetcher, *, run_id: 
 
     async def one(portal: Portal) -> None:
         async with gate:
-            crawl = PortalCrawl(portal, fetcher, totals)
+            crawl = PortalCrawl(portal, fetcher, totals, renderer=renderer)
             columns: list[ReportColumn] = []
             try:
                 outcome, detail, columns = await crawl_portal(crawl, recorded_columns(portal, state))
@@ -449,6 +534,8 @@ async def crawl_portals(portals: Sequence[Portal], fetcher: Fetcher, *, run_id: 
             crawl.settle_documents()
             if crawl.parse_errors and outcome in ("ok", "no_reports") and not crawl.documents:
                 outcome, detail = "parse_error", "; ".join(crawl.parse_errors[:3])
+            if render_detail(crawl):
+                detail += f"; {render_detail(crawl)}"
             if crawl.foreign_pages:
                 detail += f"; skipped {len(crawl.foreign_pages)} page(s) of another province's site: {crawl.foreign_pages[0]}"
             documents.extend(crawl.documents)
@@ -456,6 +543,7 @@ async def crawl_portals(portals: Sequence[Portal], fetcher: Fetcher, *, run_id: 
                 portal_id=portal.portal_id, division_code=portal.division_code, outcome=outcome, detail=detail,
                 pages_fetched=crawl.pages_fetched, documents_found=len(crawl.documents),
                 documents_new=crawl.new_documents, checked_at=datetime.now(timezone.utc),
+                rendered_pages=crawl.rendered_pages,
             )
             if columns:
                 state[portal.portal_id] = {
@@ -464,6 +552,8 @@ async def crawl_portals(portals: Sequence[Portal], fetcher: Fetcher, *, run_id: 
                     "platform": portal.platform or crawl.detected_platform,
                     "run_id": run_id,
                 }
+                if crawl.list_apis:
+                    state[portal.portal_id]["list_apis"] = crawl.list_apis
 
     await asyncio.gather(*(one(portal) for portal in unique.values()))
     save_column_state(state_dir, state)
@@ -476,8 +566,12 @@ async def crawl_portals(portals: Sequence[Portal], fetcher: Fetcher, *, run_id: 
     )
 
 
-def run_crawl(portals: Sequence[Portal], *, archive_root, settings: FetchSettings, run_id: str) -> CrawlOutcome:
+def run_crawl(portals: Sequence[Portal], *, archive_root, settings: FetchSettings, run_id: str,
+              render: RenderSettings | None = None) -> CrawlOutcome:
     """Open the archive, last night's validators and this run's fetch log; crawl; close the log.
+
+    Script-shell columns are rendered in headless Chromium when one is installed (`render`; a
+    browser is started only if some column needs it).
 
     Also writes `{archive_root}/state/health.json` for `gongkai portals health --from-json`.
     """
@@ -488,7 +582,9 @@ def run_crawl(portals: Sequence[Portal], *, archive_root, settings: FetchSetting
 
     async def crawl() -> CrawlOutcome:
         async with Fetcher(settings, archive, log, validators=validators) as fetcher:
-            return await crawl_portals(portals, fetcher, run_id=run_id, state_dir=state_dir)
+            async with BrowserRenderer(fetcher, render) as renderer:
+                outcome = await crawl_portals(portals, fetcher, run_id=run_id, state_dir=state_dir, renderer=renderer)
+                return replace(outcome, rendered_pages=renderer.pages_rendered, render_seconds=renderer.seconds)
 
     try:
         outcome = asyncio.run(crawl())

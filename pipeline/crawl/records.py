@@ -46,6 +46,7 @@ class PortalHealth:
     documents_found: int
     documents_new: int
     checked_at: datetime
+    rendered_pages: int = 0     # column pages read in headless Chromium (script shells no adapter reads)
 
 
 @dataclass
@@ -56,3 +57,5 @@ class CrawlOutcome:
     requests: int           # fetches made (each may include fetcher-level retries)
     not_modified: int       # conditional requests answered 304
     bytes_downloaded: int   # body bytes actually transferred (304s excluded)
+    rendered_pages: int = 0         # column pages read in headless Chromium
+    render_seconds: float = 0.0     # wall time spent rendering them (browser start included)

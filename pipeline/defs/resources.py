@@ -7,6 +7,7 @@ from pathlib import Path
 import dagster as dg
 
 from pipeline.config import Paths
+from pipeline.crawl.render import RenderSettings
 from pipeline.crawl.settings import FetchSettings
 from pipeline.orchestrate.stages import NightConfig
 
@@ -26,6 +27,8 @@ class GongkaiResource(dg.ConfigurableResource):
     max_bytes: int | None = None
     parse_workers: int = 1
     parse_timeout_s: float = 120.0
+    render: bool = True                 # read script-shell columns in headless Chromium when one is installed
+    render_max_pages: int = 50
 
     def night_config(self) -> NightConfig:
         defaults = Paths.default()
@@ -49,6 +52,7 @@ class GongkaiResource(dg.ConfigurableResource):
             fetch=fetch,
             parse_workers=self.parse_workers,
             parse_timeout_s=self.parse_timeout_s,
+            render=RenderSettings(enabled=self.render, max_pages_per_night=self.render_max_pages),
         )
 
 

@@ -14,6 +14,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     run.add_argument("--registry", type=Path, help="portal registry file (default: the one shipped with gongkai)")
     run.add_argument("--data-dir", type=Path, help="archive and stage outputs (default: $GONGKAI_DATA_DIR or ./data)")
     run.add_argument("--warehouse", type=Path, help="published DuckDB file (default: $GONGKAI_WAREHOUSE or warehouse/gongkai.duckdb)")
+    run.add_argument("--no-render", action="store_true",
+                     help="never start headless Chromium: script-shell columns are reported, not read")
     run.add_argument("--quiet", action="store_true", help="no progress lines")
     run.set_defaults(func=run_command)
 
@@ -41,6 +43,8 @@ def run_command(args: argparse.Namespace) -> int:
         for key, value in {"registry_path": args.registry, "data_dir": args.data_dir, "warehouse": args.warehouse}.items()
         if value is not None
     }
+    if args.no_render:
+        config["render"] = False
     result = run_nightly(config, progress=not args.quiet)
     print(result.render())
     return 0 if result.success else 1

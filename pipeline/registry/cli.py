@@ -27,8 +27,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     listing.add_argument("--platform", help=f"one of {', '.join(PLATFORMS)}, or 'none' for auto-detect")
     listing.set_defaults(func=cmd_list)
 
-    show = commands.add_parser("show", help="one portal's full entry")
+    show = commands.add_parser("show", help="one portal's full entry, and what the last crawl learned of it")
     show.add_argument("portal_id")
+    show.add_argument("--data-dir", type=Path, default=None,
+                      help="where the crawl keeps its state (default: $GONGKAI_DATA_DIR or ./data)")
     show.set_defaults(func=cmd_show)
 
     check = commands.add_parser("check", help="validate the registry; --live also fetches home pages")
@@ -92,7 +94,27 @@ def cmd_show(args: argparse.Namespace) -> int:
         print(f"gongkai portals show: no portal {args.portal_id!r}; `gongkai portals list` shows the ids", file=sys.stderr)
         return 1
     print(json.dumps(portal_entry(portal), ensure_ascii=False, indent=2))
+    for line in learned_lines(portal, args.data_dir):
+        print(line)
     return 0
+
+
+def learned_lines(portal: Portal, data_dir: Path | None) -> list[str]:
+    """What the last crawl found for the portal, and the registry change that would make it cheaper."""
+    from pipeline.config import Paths
+    from pipeline.crawl.crawler import COLUMNS_FILE, load_column_state
+
+    archive_root = (data_dir / "archive") if data_dir else Paths.default().archive_root
+    learned = load_column_state(archive_root / "state").get(portal.portal_id)
+    if not learned:
+        return [f"(no crawl state for {portal.portal_id} under {archive_root / 'state' / COLUMNS_FILE})"]
+    lines = [f"last crawl ({learned.get('run_id', '?')}): platform {learned.get('platform') or 'not detected'}; "
+             f"working columns: {', '.join(learned.get('columns', [])) or 'none'}"]
+    for api in learned.get("list_apis", []):
+        lines.append(f"its report list was read by rendering the page in a browser; the list comes from {api}. "
+                     "Suggested: an adapter for this list API, or pin the column in the registry with its platform, "
+                     "so nights read it without a browser.")
+    return lines
 
 
 def cmd_check(args: argparse.Namespace) -> int:
