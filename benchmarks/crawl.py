@@ -43,6 +43,12 @@ Part 2 — scale. `--scale-portals` light portals (default 1,000, cycling the fo
 three HTML reports each) crawled by `run_crawl` with the same politeness; prints the wall time
 of the whole `run_crawl` call, responses, documents, outcomes and the crawler process's peak
 RSS (ru_maxrss).
+
+Part 3 — rendering, reported apart because it is the exception: the two script-shell portals
+(`FixtureServer(portals="scripted")`: a JSON list API paged by a page number, and one only
+clicking 下一页 pages) crawled with the browser fallback at the same `--delay`. Prints the pages
+rendered, seconds per rendered page, the browser's requests (all through the fetcher) and the
+documents found; `--skip-render` leaves it out, and it is skipped with a note without Chromium.
 """
 from __future__ import annotations
 
@@ -234,6 +240,35 @@ def scale(args: argparse.Namespace, work: Path) -> None:
     print(f"  crawler peak RSS: {result['peak_rss_mb']:.0f} MB")
 
 
+def render_part(args: argparse.Namespace, work: Path) -> None:
+    from pipeline.archive import FetchLog
+    from pipeline.crawl.crawler import run_crawl
+    from pipeline.crawl.render import RenderSettings
+    from pipeline.crawl.settings import FetchSettings
+    from pipeline.fixtures.portal import FixtureServer
+
+    if RenderSettings().chromium() is None:
+        print("\n== part 3: rendering — skipped: no Chromium (apt-get install chromium)")
+        return
+    settings = FetchSettings(min_delay_s=args.delay, jitter_s=0.0, allow_loopback=True, retries=2)
+    archive = work / "render-archive"
+    with FixtureServer(portals="scripted", host_base="127.0.9.2") as server:
+        server.warm()
+        started = time.perf_counter()
+        outcome = run_crawl(server.portals(), archive_root=archive, settings=settings, run_id="render")
+        elapsed = time.perf_counter() - started
+        served = len(server.manifest())
+    rendered = sum(h.rendered_pages for h in outcome.health)
+    log = FetchLog.read_all(archive)
+    browser_requests = log.filter(log["purpose"] == "render").height
+    print("\n== part 3: rendering (script-shell columns, headless Chromium through the fetcher)")
+    print(f"portals {len(outcome.health)}, pages rendered {rendered}, "
+          f"{outcome.render_seconds / max(outcome.rendered_pages, 1):.2f} s per rendered page (browser start included), "
+          f"browser requests {browser_requests}, all requests {outcome.requests}")
+    print(f"documents {len(outcome.documents)} of {served} served, whole crawl {elapsed:.1f} s, "
+          f"outcomes {dict(Counter(h.outcome for h in outcome.health))}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="role")
@@ -251,6 +286,7 @@ def main() -> None:
     parser.add_argument("--scale-portals", type=int, default=1000, help="portals in part 2 (default 1000)")
     parser.add_argument("--skip-compare", action="store_true")
     parser.add_argument("--skip-scale", action="store_true")
+    parser.add_argument("--skip-render", action="store_true")
     args = parser.parse_args()
     if args.role == "_gongkai":
         return gongkai_worker(args)
@@ -261,6 +297,8 @@ def main() -> None:
             compare(args, Path(tmp))
         if not args.skip_scale:
             scale(args, Path(tmp))
+        if not args.skip_render:
+            render_part(args, Path(tmp))
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ import polars as pl
 
 from pipeline.archive.store import Storage
 
-Purpose = Literal["home", "column", "listing", "article", "attachment", "robots"]
+Purpose = Literal["home", "column", "listing", "article", "attachment", "robots", "render"]  # render: a browser request
 Outcome = Literal[
     "ok", "not_modified", "blocked", "robots_disallowed", "http_error", "unreachable",
     "too_large", "redirect_loop", "forbidden_host", "truncated",

@@ -22,10 +22,14 @@ from pipeline.crawl.discovery import (
     disposition_filename, frame_sources, recognise_report_title, redirect_shell_target, sniff_document,
     sub_column_links,
 )
-from pipeline.crawl.fetcher import Fetcher, FetchResult
+from pipeline.crawl.fetcher import Fetcher, FetchResult, RequestData
 from pipeline.crawl.health import write_health_json
 from pipeline.crawl.platforms import ListingEntry, Page, PageRequest, PlatformAdapter, adapter_for, detect_platform
 from pipeline.crawl.records import CrawlMemory, CrawlOutcome, DocumentRecord, PortalColumns, PortalHealth
+from pipeline.crawl.render import NEXT_PAGE_LABELS, BrowserRenderer, RenderSettings, RenderUnavailable
+from pipeline.crawl.rendered import (
+    ApiPager, entries_from_render, entries_from_response, find_api_pager, looks_like_script_shell,
+)
 from pipeline.crawl.settings import FetchSettings
 from pipeline.errors import InfrastructureError
 from pipeline.registry.model import Portal, ReportColumn
@@ -76,13 +80,23 @@ class PortalCrawl:
     seen_urls: set[str] = field(default_factory=set)
     parse_errors: list[str] = field(default_factory=list)
     foreign_pages: list[str] = field(default_factory=list)   # SiteIDCode of another province: a copy, not ours
+    renderer: BrowserRenderer | None = None
+    rendered_pages: int = 0
+    render_seconds: float = 0.0
+    render_notes: list[str] = field(default_factory=list)     # why a script shell could not be rendered
+    list_apis: list[str] = field(default_factory=list)        # list requests seen while rendering: adapter material
 
     async def fetch_any(self, url: str, purpose: str, *, referrer: str | None = None,
-                        method: str = "GET", data: tuple[tuple[str, str], ...] = ()) -> FetchResult:
-        """Fetch through the shared fetcher, counting it and noting a failure for the health detail."""
+                        method: str = "GET", data: tuple[tuple[str, str], ...] = (),
+                        payload: RequestData = None) -> FetchResult:
+        """Fetch through the shared fetcher, counting it and noting a failure for the health detail.
+
+        `data` are form fields (hashable, from a `PageRequest`); `payload` a body as a list API takes it.
+        """
         result = await self.fetcher.fetch(
             url, portal_id=self.portal.portal_id, purpose=purpose, referrer=referrer, method=method,
-            data=dict(data) or None, politeness=self.portal.politeness, extra_domains=self.portal.extra_domains,
+            data=payload or dict(data) or None, politeness=self.portal.politeness,
+            extra_domains=self.portal.extra_domains,
         )
         self.totals.requests += 1
         if result.not_modified:
@@ -267,6 +281,16 @@ async def read_column(crawl: PortalCrawl, column: ReportColumn, column_index: in
                 order = (column_index, page_index, entry_index)
                 report_fetches.append(asyncio.ensure_future(read_report_entry(
                     crawl, adapter, column, order, entry, page.url)))
+        if (reading.reports == 0 and not reading.sub_columns and first_page is not None and adapter is not None
+                and crawl.renderer is not None and looks_like_script_shell(first_page[0].text, first_page[0].url)):
+            page = first_page[0]
+            for index, entry in enumerate(await rendered_entries(crawl, page)):
+                if entry.url in crawl.seen_urls or len(crawl.seen_urls) >= MAX_REPORT_ENTRIES:
+                    continue
+                crawl.seen_urls.add(entry.url)
+                reading.reports += 1
+                report_fetches.append(asyncio.ensure_future(read_report_entry(
+                    crawl, adapter, column, (column_index, 1, index), entry, page.url)))
     finally:  # never leave a report fetch running past its portal's crawl
         await gather_all(crawl, report_fetches)
     if reading.reports == 0 and first_page is not None and adapter is not None:
@@ -275,6 +299,55 @@ async def read_column(crawl: PortalCrawl, column: ReportColumn, column_index: in
             crawl, adapter, column, (column_index, 0, 0), page, None, None, result=result, must_be_titled=True,
         )
     return reading
+
+
+async def rendered_entries(crawl: PortalCrawl, page: Page) -> list:
+    """The report entries of a script-shell column: rendered once, then paged through its list API.
+
+    The list request the scripts made is replayed by the fetcher with the next page number until a
+    page adds nothing; a list that only its DOM pages is clicked through (下一页) instead.
+    """
+    assert crawl.renderer is not None
+    portal = crawl.portal
+    options = dict(portal_id=portal.portal_id, politeness=portal.politeness, extra_domains=portal.extra_domains,
+                   first_body=(page.text.encode("utf-8"), "text/html; charset=utf-8"))
+    try:
+        rendered = await crawl.renderer.render(page.url, **options)
+        crawl.rendered_pages += 1
+        crawl.render_seconds += rendered.seconds
+        entries = entries_from_render(rendered)
+        pager = find_api_pager(rendered)
+        if pager is not None:
+            crawl.list_apis.append(pager.describe())
+            entries += await replay_pages(crawl, pager, page.url, {entry.url for entry in entries})
+        elif rendered.doms and any(label in rendered.doms[-1] for label in NEXT_PAGE_LABELS):
+            clicked = await crawl.renderer.render(page.url, click_next=True, **options)
+            crawl.rendered_pages += 1
+            crawl.render_seconds += clicked.seconds
+            known = {entry.url for entry in entries}
+            entries += [entry for entry in entries_from_render(clicked) if entry.url not in known]
+    except RenderUnavailable as exc:
+        crawl.render_notes.append(f"{page.url} is a script shell; not rendered: {exc}")
+        return []
+    return [entry for entry in entries if recognise_report_title(entry.title) or entry.report_year]
+
+
+async def replay_pages(crawl: PortalCrawl, pager: ApiPager, page_url: str, known: set[str]) -> list:
+    """Pages 2… of a list API, fetched without the browser; stops at a page with nothing new (never loops)."""
+    found = []
+    for number in range(pager.start + 1, pager.start + MAX_LISTING_PAGES):
+        url, method, payload = pager.request(number)
+        result = await crawl.fetch_any(url, "listing", referrer=page_url, method=method, payload=payload)
+        if not result.ok or result.body is None:
+            break
+        text = result.body.decode(result.encoding or "utf-8", errors="replace")
+        fresh = [entry for entry in entries_from_response(replace(pager.response, text=text), page_url)
+                 if entry.url not in known]
+        if not fresh:
+            break
+        known.update(entry.url for entry in fresh)
+        found += fresh
+    return found
 
 
 def without_body(result: FetchResult) -> FetchResult:
@@ -482,12 +555,24 @@ def recorded_columns(portal: Portal, memory: CrawlMemory) -> list[ReportColumn]:
     return [by_url.get(url, ReportColumn(url=url)) for url in remembered.column_urls]
 
 
+def render_detail(crawl: PortalCrawl) -> str:
+    """What rendering cost a portal, and what would spare it next time (for the health detail)."""
+    parts = []
+    if crawl.rendered_pages:
+        parts.append(f"rendered {crawl.rendered_pages} page(s) in a browser ({crawl.render_seconds:.1f} s)")
+    if crawl.list_apis:
+        parts.append(f"list API {crawl.list_apis[0]}: an adapter or a pinned column would spare the browser")
+    parts += crawl.render_notes[:1]
+    return "; ".join(parts)
+
+
 PortalDone = Callable[[PortalHealth, int, int, int], None]
 """Called as each portal finishes: its health row, portals finished, portals in all, documents so far."""
 
 
 async def crawl_portals(portals: Sequence[Portal], fetcher: Fetcher, *, run_id: str,
-                        memory: CrawlMemory | None = None, on_portal_done: PortalDone | None = None) -> CrawlOutcome:
+                        memory: CrawlMemory | None = None, on_portal_done: PortalDone | None = None,
+                        renderer: BrowserRenderer | None = None) -> CrawlOutcome:
     """Crawl every portal concurrently; each gets exactly one health outcome.
 
     A health row's `documents_new` counts documents the last published night did not hold
@@ -506,7 +591,7 @@ async def crawl_portals(portals: Sequence[Portal], fetcher: Fetcher, *, run_id: 
 
     async def one(portal: Portal) -> None:
         async with gate:
-            crawl = PortalCrawl(portal, fetcher, totals)
+            crawl = PortalCrawl(portal, fetcher, totals, renderer=renderer)
             if not portal.platform:   # what an earlier night detected is tried first; a registry pin wins
                 remembered = memory.columns.get(portal.portal_id)
                 crawl.detected_platform = remembered.platform if remembered else None
@@ -520,6 +605,8 @@ async def crawl_portals(portals: Sequence[Portal], fetcher: Fetcher, *, run_id: 
             crawl.settle_documents()
             if crawl.parse_errors and outcome in ("ok", "no_reports") and not crawl.documents:
                 outcome, detail = "parse_error", "; ".join(crawl.parse_errors[:3])
+            if render_detail(crawl):
+                detail += f"; {render_detail(crawl)}"
             if crawl.foreign_pages:
                 detail += f"; skipped {len(crawl.foreign_pages)} page(s) of another province's site: {crawl.foreign_pages[0]}"
             documents.extend(crawl.documents)
@@ -527,6 +614,7 @@ async def crawl_portals(portals: Sequence[Portal], fetcher: Fetcher, *, run_id: 
                 portal_id=portal.portal_id, division_code=portal.division_code, outcome=outcome, detail=detail,
                 pages_fetched=crawl.pages_fetched, documents_found=len(crawl.documents),
                 documents_new=crawl.new_documents, checked_at=datetime.now(timezone.utc),
+                rendered_pages=crawl.rendered_pages,
             )
             if on_portal_done:
                 on_portal_done(health[portal.portal_id], len(health), len(unique), len(documents))
@@ -537,6 +625,7 @@ async def crawl_portals(portals: Sequence[Portal], fetcher: Fetcher, *, run_id: 
                     registry_column_urls=tuple(column.url for column in portal.report_columns),
                     platform=portal.platform or crawl.detected_platform,
                     run_id=run_id,
+                    list_apis=tuple(crawl.list_apis),
                 ))
 
     try:
@@ -556,10 +645,15 @@ async def crawl_portals(portals: Sequence[Portal], fetcher: Fetcher, *, run_id: 
 
 
 def run_crawl(portals: Sequence[Portal], *, archive_root, settings: FetchSettings, run_id: str,
-              memory: CrawlMemory | None = None, on_portal_done: PortalDone | None = None) -> CrawlOutcome:
+              memory: CrawlMemory | None = None, on_portal_done: PortalDone | None = None,
+              render: RenderSettings | None = None) -> CrawlOutcome:
     """Open the archive, last night's validators and this run's fetch log; crawl; close the log.
 
-    `memory` is what the last published night knew (None: nothing, a first night). Also writes `{archive_root}/state/health.json` for `gongkai portals health --from-json`.
+    `memory` is what the last published night knew (None: nothing, a first night). Script-shell
+    columns are rendered in headless Chromium when one is installed (`render`; a browser is
+    started only if some column needs it).
+
+    Also writes `{archive_root}/state/health.json` for `gongkai portals health --from-json`.
     """
     archive = Archive(archive_root)
     validators = FetchLog.latest_validators(archive_root)
@@ -568,8 +662,10 @@ def run_crawl(portals: Sequence[Portal], *, archive_root, settings: FetchSetting
 
     async def crawl() -> CrawlOutcome:
         async with Fetcher(settings, archive, log, validators=validators) as fetcher:
-            return await crawl_portals(portals, fetcher, run_id=run_id, memory=memory,
-                                       on_portal_done=on_portal_done)
+            async with BrowserRenderer(fetcher, render) as renderer:
+                outcome = await crawl_portals(portals, fetcher, run_id=run_id, memory=memory,
+                                              on_portal_done=on_portal_done, renderer=renderer)
+                return replace(outcome, rendered_pages=renderer.pages_rendered, render_seconds=renderer.seconds)
 
     try:
         outcome = asyncio.run(crawl())

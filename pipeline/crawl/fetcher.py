@@ -56,6 +56,16 @@ _HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IG
 
 
 @dataclass(frozen=True)
+class RawBody:
+    """A request body sent as given (a list API's JSON query), instead of form fields."""
+    content: bytes
+    content_type: str
+
+
+RequestData = dict | RawBody | None
+
+
+@dataclass(frozen=True)
 class FetchResult:
     """The end of one fetch (after redirects and retries)."""
     url: str
@@ -302,7 +312,7 @@ class Fetcher:
         purpose: str,
         referrer: str | None = None,
         method: str = "GET",
-        data: dict | None = None,
+        data: RequestData = None,
         politeness: Politeness | None = None,
         extra_domains: tuple[str, ...] = (),
     ) -> FetchResult:
@@ -314,7 +324,7 @@ class Fetcher:
         check_robots = self.settings.obey_robots and purpose != "robots"
         return await self._follow(call, method.upper(), data, check_robots)
 
-    async def _follow(self, call: _Call, method: str, data: dict | None, check_robots: bool) -> FetchResult:
+    async def _follow(self, call: _Call, method: str, data: RequestData, check_robots: bool) -> FetchResult:
         current = call.url
         seen = {current}
         for hop in range(self.settings.max_redirects + 1):
@@ -370,7 +380,7 @@ class Fetcher:
             content_disposition=answer.headers.get("content-disposition"),
         )
 
-    async def _request_with_retries(self, call: _Call, url: str, method: str, data: dict | None) -> _Answer:
+    async def _request_with_retries(self, call: _Call, url: str, method: str, data: RequestData) -> _Answer:
         attempt = 0
         conditional = True
         while True:
@@ -409,7 +419,7 @@ class Fetcher:
         base = min(self.settings.backoff_max_s, self.settings.backoff_base_s * 2 ** retries_so_far)
         return base + self._rng.uniform(0, self.settings.backoff_base_s)
 
-    async def _attempt(self, call: _Call, url: str, method: str, data: dict | None, conditional: bool) -> _Answer:
+    async def _attempt(self, call: _Call, url: str, method: str, data: RequestData, conditional: bool) -> _Answer:
         gate = self._gate(url, call.politeness)
         gap = await gate.acquire()
 
@@ -428,7 +438,7 @@ class Fetcher:
                 pause = max(self._backoff_s(call.retries), min(retry_after or 0.0, self.settings.max_retry_after_s))
             gate.release(pause)
 
-    async def _exchange(self, call: _Call, url: str, method: str, data: dict | None, conditional: bool,
+    async def _exchange(self, call: _Call, url: str, method: str, data: RequestData, conditional: bool,
                         on_wire: Callable[[str, dict], Awaitable[None]]) -> _Answer:
         headers: dict[str, str] = {}
         if call.referrer:
@@ -446,8 +456,12 @@ class Fetcher:
         body_started = False
         declared: int | None = None
         received = 0
+        form, content = (None, data.content) if isinstance(data, RawBody) else (data, None)
+        if isinstance(data, RawBody):
+            headers["Content-Type"] = data.content_type
         try:
-            request = self._client.build_request(method, url, headers=headers, data=data, extensions={"trace": on_wire})
+            request = self._client.build_request(method, url, headers=headers, data=form, content=content,
+                                                 extensions={"trace": on_wire})
             async with asyncio.timeout(self.settings.total_timeout_s):
                 response = await self._client.send(request, stream=True)
                 try:

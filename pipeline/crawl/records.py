@@ -47,6 +47,7 @@ class PortalHealth:
     documents_found: int
     documents_new: int
     checked_at: datetime
+    rendered_pages: int = 0     # column pages read in headless Chromium (script shells no adapter reads)
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class PortalColumns:
     registry_column_urls: tuple[str, ...]   # the registry's columns then: an editor's change wins over them
     platform: str | None
     run_id: str
+    list_apis: tuple[str, ...] = ()   # list requests a rendered column's scripts made: material for an adapter
 
 
 @dataclass(frozen=True)
@@ -80,3 +82,5 @@ class CrawlOutcome:
     not_modified: int       # conditional requests answered 304
     bytes_downloaded: int   # body bytes actually transferred (304s excluded)
     columns: list[PortalColumns] = field(default_factory=list)   # where each portal's reports were found tonight
+    rendered_pages: int = 0         # column pages read in headless Chromium
+    render_seconds: float = 0.0     # wall time spent rendering them (browser start included)

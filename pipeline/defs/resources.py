@@ -7,6 +7,7 @@ from pathlib import Path
 import dagster as dg
 
 from pipeline.config import Paths
+from pipeline.crawl.render import RenderSettings
 from pipeline.crawl.settings import FetchSettings
 from pipeline.orchestrate.stages import NightConfig
 
@@ -27,6 +28,8 @@ class GongkaiResource(dg.ConfigurableResource):
     parse_workers: int = 1
     parse_timeout_s: float = 120.0
     parse_memory_mb: int = 2048
+    render: bool = True                 # read script-shell columns in headless Chromium when one is installed
+    render_max_pages: int = 50
 
     def night_config(self) -> NightConfig:
         defaults = Paths.default()
@@ -51,6 +54,7 @@ class GongkaiResource(dg.ConfigurableResource):
             parse_workers=self.parse_workers,
             parse_timeout_s=self.parse_timeout_s,
             parse_memory_mb=self.parse_memory_mb,
+            render=RenderSettings(enabled=self.render, max_pages_per_night=self.render_max_pages),
         )
 
 

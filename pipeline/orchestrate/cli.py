@@ -20,6 +20,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     run.add_argument("--warehouse", type=Path, help="published DuckDB file (default: $GONGKAI_WAREHOUSE or warehouse/gongkai.duckdb)")
     run.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
                      help="when another night is running on the warehouse, wait up to this long for it (default: exit at once)")
+    run.add_argument("--no-render", action="store_true",
+                     help="never start headless Chromium: script-shell columns are reported, not read")
     run.add_argument("--quiet", action="store_true", help="no progress lines")
     run.set_defaults(func=run_command)
 
@@ -59,6 +61,8 @@ def run_command(args: argparse.Namespace) -> int:
         for key, value in {"registry_path": args.registry, "data_dir": args.data_dir, "warehouse": args.warehouse}.items()
         if value is not None
     }
+    if args.no_render:
+        config["render"] = False
     return run_night(config, wait_s=args.wait, progress=not args.quiet)
 
 

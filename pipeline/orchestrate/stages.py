@@ -26,6 +26,7 @@ from pipeline.archive import Archive
 from pipeline.config import PACKAGE_DIR, Paths
 from pipeline.crawl.crawler import run_crawl
 from pipeline.crawl.records import DocumentRecord
+from pipeline.crawl.render import RenderSettings
 from pipeline.crawl.settings import FetchSettings
 from pipeline.extract.isolate import parse_many
 from pipeline.registry import load_portals, regions_frame
@@ -57,6 +58,7 @@ class NightConfig:
     parse_timeout_s: float = 120.0
     parse_memory_mb: int = 2048
     parse_workers: int = 1
+    render: RenderSettings = field(default_factory=RenderSettings)
 
 
 def parser_version() -> str:
@@ -123,7 +125,8 @@ def crawl(config: NightConfig, portals: list[Portal], run_id: str) -> CrawlSumma
     """
     log.info("crawl: %d portals", len(portals))
     outcome = run_crawl(portals, archive_root=config.paths.archive_root, settings=config.fetch, run_id=run_id,
-                        memory=crawl_memory(config.paths.warehouse), on_portal_done=_crawl_progress())
+                        memory=crawl_memory(config.paths.warehouse), on_portal_done=_crawl_progress(),
+                        render=config.render)
     documents = pl.DataFrame([dataclasses.asdict(d) for d in outcome.documents], schema=CRAWL_DOCUMENT_SCHEMA)
     health = pl.DataFrame([dataclasses.asdict(h) for h in outcome.health], schema=HEALTH_SCHEMA)
     columns = pl.DataFrame([dataclasses.asdict(c) for c in outcome.columns], schema=COLUMNS_SCHEMA)

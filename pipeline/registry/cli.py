@@ -27,8 +27,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     listing.add_argument("--platform", help=f"one of {', '.join(PLATFORMS)}, or 'none' for auto-detect")
     listing.set_defaults(func=cmd_list)
 
-    show = commands.add_parser("show", help="one portal's full entry")
+    show = commands.add_parser("show", help="one portal's full entry, and what the last crawl learned of it")
     show.add_argument("portal_id")
+    show.add_argument("--warehouse", type=Path, default=None,
+                      help="published warehouse holding what the nights learned, opened read-only "
+                           "(default: $GONGKAI_WAREHOUSE or warehouse/gongkai.duckdb)")
     show.set_defaults(func=cmd_show)
 
     check = commands.add_parser("check", help="validate the registry; --live also fetches home pages")
@@ -103,7 +106,32 @@ def cmd_show(args: argparse.Namespace) -> int:
         print(f"gongkai portals show: no portal {args.portal_id!r}; `gongkai portals list` shows the ids", file=sys.stderr)
         return 1
     print(json.dumps(portal_entry(portal), ensure_ascii=False, indent=2))
+    for line in learned_lines(portal, args.warehouse):
+        print(line)
     return 0
+
+
+def learned_lines(portal: Portal, warehouse: Path | None) -> list[str]:
+    """What the last published night found for the portal, and the registry change that would make it cheaper."""
+    import duckdb
+
+    from pipeline.config import Paths
+    from pipeline.warehouse.history import crawl_memory
+
+    warehouse = warehouse or Paths.default().warehouse
+    try:
+        learned = crawl_memory(warehouse).columns.get(portal.portal_id)
+    except duckdb.Error as exc:
+        return [f"(cannot read what the nights learned from {warehouse}: {exc})"]
+    if learned is None:
+        return [f"(no night has read a column of {portal.portal_id} into {warehouse} yet)"]
+    lines = [f"last crawl ({learned.run_id}): platform {learned.platform or 'not detected'}; "
+             f"working columns: {', '.join(learned.column_urls) or 'none'}"]
+    for api in learned.list_apis:
+        lines.append(f"its report list was read by rendering the page in a browser; the list comes from {api}. "
+                     "Suggested: an adapter for this list API, or pin the column in the registry with its platform, "
+                     "so nights read it without a browser.")
+    return lines
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -25,7 +25,7 @@ def crawl_memory(published: Path) -> CrawlMemory:
         except duckdb.CatalogException:   # published before migration 0005: no columns recorded yet
             rows = []
     columns = {
-        portal_id: PortalColumns(portal_id, tuple(urls), tuple(registry_urls), platform, run_id)
-        for portal_id, urls, registry_urls, platform, run_id in rows
+        portal_id: PortalColumns(portal_id, tuple(urls), tuple(registry_urls), platform, run_id, tuple(list_apis))
+        for portal_id, urls, registry_urls, platform, run_id, list_apis in rows
     }
     return CrawlMemory(columns=columns, known_sha256=known)

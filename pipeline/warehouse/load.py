@@ -39,11 +39,11 @@ DOCUMENT_SCHEMA: dict[str, pl.DataType] = {
 HEALTH_SCHEMA: dict[str, pl.DataType] = {
     "portal_id": pl.Utf8, "division_code": pl.Utf8, "outcome": pl.Utf8, "detail": pl.Utf8,
     "pages_fetched": pl.Int32, "documents_found": pl.Int32, "documents_new": pl.Int32,
-    "checked_at": pl.Datetime("us"),
+    "checked_at": pl.Datetime("us"), "rendered_pages": pl.Int32,
 }
 COLUMNS_SCHEMA: dict[str, pl.DataType] = {
     "portal_id": pl.Utf8, "column_urls": pl.List(pl.Utf8), "registry_column_urls": pl.List(pl.Utf8),
-    "platform": pl.Utf8, "run_id": pl.Utf8,
+    "platform": pl.Utf8, "run_id": pl.Utf8, "list_apis": pl.List(pl.Utf8),
 }
 REGION_COLUMNS = ("division_code", "name", "level")
 

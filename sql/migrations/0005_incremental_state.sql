@@ -14,7 +14,8 @@ CREATE TABLE core_portal_columns (
     column_urls VARCHAR[] NOT NULL,
     registry_column_urls VARCHAR[] NOT NULL,
     platform VARCHAR,
-    run_id VARCHAR NOT NULL
+    run_id VARCHAR NOT NULL,
+    list_apis VARCHAR[] NOT NULL DEFAULT []
 );
 COMMENT ON TABLE core_portal_columns IS 'The report columns each portal was last read from: the next night re-reads them first and reports column_moved when they stop working.';
 COMMENT ON COLUMN core_portal_columns.portal_id IS 'Registry id of the portal.';
@@ -22,3 +23,4 @@ COMMENT ON COLUMN core_portal_columns.column_urls IS 'Column (listing) URLs that
 COMMENT ON COLUMN core_portal_columns.registry_column_urls IS 'The registry''s columns for the portal at the time; when an editor changes them, the registry wins.';
 COMMENT ON COLUMN core_portal_columns.platform IS 'Platform family the portal was read as (hanweb, trs, gkmlpt, generic).';
 COMMENT ON COLUMN core_portal_columns.run_id IS 'Pipeline run that recorded the columns.';
+COMMENT ON COLUMN core_portal_columns.list_apis IS 'List requests (method, URL, paging) the scripts of a column rendered in headless Chromium made: an adapter for them would spare the browser.';

@@ -63,7 +63,7 @@ def night(run_id: str, pairs: list[tuple[DocumentRecord, ParsedReport]], *, pars
     } for r, _ in pairs])
     health = pl.DataFrame([{
         "portal_id": pid, "division_code": pid[2:], "outcome": "ok", "detail": "", "pages_fetched": 3,
-        "documents_found": 1, "documents_new": 1, "checked_at": FETCHED_AT,
+        "documents_found": 1, "documents_new": 1, "checked_at": FETCHED_AT, "rendered_pages": 0,
     } for pid in sorted({r.portal_id for r, _ in pairs})])
     return NightInput(run_id, FETCHED_AT, REGIONS, documents, health, build_frames(pairs, parser_version=parser_version))
 

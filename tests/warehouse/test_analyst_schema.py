@@ -1,4 +1,4 @@
-"""The analyst schema (migration 0007): typed counts and money, units as printed, Chinese labels,
+"""The analyst schema (migration 0008): typed counts and money, units as printed, Chinese labels,
 wide views, coverage beside trends and rankings, like-for-like county year over year."""
 from decimal import Decimal
 

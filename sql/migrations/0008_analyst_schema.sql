@@ -892,4 +892,5 @@ COMMENT ON COLUMN out_portal_health_latest.pages_fetched IS 'Requests made for t
 COMMENT ON COLUMN out_portal_health_latest.documents_found IS 'Report documents listed.';
 COMMENT ON COLUMN out_portal_health_latest.documents_new IS 'Documents whose bytes were new that night.';
 COMMENT ON COLUMN out_portal_health_latest.checked_at IS 'When the outcome was recorded (UTC).';
+COMMENT ON COLUMN out_portal_health_latest.rendered_pages IS 'Column pages read in headless Chromium that night (0 for static portals).';
 COMMENT ON COLUMN out_portal_health_latest.severity_rank IS '0 = unknown outcome (never hidden), 1 = worst (unreachable) … 9 = ok.';

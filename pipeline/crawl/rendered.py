@@ -1,0 +1,206 @@
+"""Reading a rendered column: listing entries from its DOM and from the responses its scripts read.
+
+Pure functions over what `render.py` captured. The DOM gives the links the scripts wrote; the
+responses give the same list as data (JSON, JSONP, XML with HTML inside, HTML fragments), which
+also tells how the list pages: the request that carried a page number is replayed by the fetcher
+with the next number (no browser needed past page 1) until a page brings nothing new.
+"""
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
+
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+
+from pipeline.crawl.discovery import clean_text, parse_date, recognise_report_title
+from pipeline.crawl.fetcher import RawBody, RequestData
+from pipeline.crawl.platforms.base import ListingEntry, Page, PlatformAdapter
+from pipeline.crawl.render import FORM_TYPE, CapturedResponse, RenderedPage
+
+URL_KEY = re.compile(r"(url|link|href|path)$", re.IGNORECASE)
+TITLE_KEY = re.compile(r"(title|name|subject|^bt)$", re.IGNORECASE)
+DATE_KEY = re.compile(r"(date|time|day)$", re.IGNORECASE)
+LINKISH = re.compile(r"^(https?://|/|\./|\.\./)|\.(s?html?|jsp|aspx?|php|pdf|docx?|wps|xlsx?)(\?|#|$)", re.IGNORECASE)
+CJK = re.compile(r"[\u4e00-\u9fff]")
+JSONP = re.compile(r"^\s*[\w$.]+\s*\((?P<body>.*)\)\s*;?\s*$", re.DOTALL)
+TAG = re.compile(r"<[^>]+>")
+PAGE_KEYS = frozenset({"page", "pageno", "pagenum", "pageindex", "currpage", "currentpage", "current", "curpage",
+                       "pn", "pagenumber", "page_no", "page_num", "pageidx", "p"})
+SCRIPT_FETCHES = re.compile(r"XMLHttpRequest|\bfetch\s*\(|\$\.(ajax|get|post|getJSON)|axios|jsonp|callback=|"
+                            r"\.json\b|/api/|paramJson", re.IGNORECASE)
+MAX_JSON_DEPTH = 12
+SHELL_MAX_LINKS = 40     # a column page with more links than this is a page, not a shell
+
+
+def looks_like_script_shell(text: str, url: str) -> bool:
+    """A page whose list its scripts would fetch: scripts that request data, and few links of its own.
+
+    An anti-bot challenge stub also runs scripts, but the fetcher reports those as `blocked` before
+    a page gets here; a shell of a same-site script file counts (what it fetches is not visible).
+    """
+    tree = HTMLParser(text)
+    scripts = tree.css("script")
+    if not scripts or len(tree.css("a[href]")) > SHELL_MAX_LINKS:
+        return False
+    host = urlsplit(url).hostname
+    for script in scripts:
+        source = script.attributes.get("src")
+        if source is None and SCRIPT_FETCHES.search(script.text() or ""):
+            return True
+        if source and urlsplit(urljoin(url, source)).hostname == host and not re.search(
+                r"jquery|bootstrap|vue(\.min)?\.js|swiper|layer|common", source, re.IGNORECASE):
+            return True
+    return False
+
+
+def entries_from_fragment(markup: str, base_url: str) -> list[ListingEntry]:
+    return PlatformAdapter._entries_from_links(HTMLParser(markup).css("a[href]"), base_url)
+
+
+def parse_data(text: str) -> object | None:
+    """JSON, or the JSON inside a JSONP callback; None for anything else."""
+    text = text.strip().lstrip("\ufeff")
+    callback = JSONP.match(text)
+    for candidate in (text, callback.group("body") if callback else None):
+        if candidate and candidate[:1] in "[{":
+            try:
+                return json.loads(candidate)
+            except ValueError:
+                continue
+    return None
+
+
+def entries_from_data(data: object, base_url: str) -> list[ListingEntry]:
+    """Records that carry a link and a Chinese title (any key names), at any depth; HTML strings inside too."""
+    entries: list[ListingEntry] = []
+
+    def visit(node: object, depth: int) -> None:
+        if depth > MAX_JSON_DEPTH:
+            return
+        if isinstance(node, list):
+            for item in node:
+                visit(item, depth + 1)
+            return
+        if not isinstance(node, dict):
+            return
+        texts = {str(key): value.strip() for key, value in node.items() if isinstance(value, str)}
+        link = next((value for key, value in texts.items() if URL_KEY.search(key) and LINKISH.search(value)), None)
+        title = next((clean_text(TAG.sub("", html.unescape(value))) for key, value in texts.items()
+                      if TITLE_KEY.search(key) and CJK.search(value)), None)
+        if link and title:
+            when = next((parse_date(value) for key, value in texts.items() if DATE_KEY.search(key) and parse_date(value)),
+                        None)
+            entries.append(ListingEntry(title=title, url=urljoin(base_url, link).split("#", 1)[0], date=when))
+        for value in node.values():
+            if isinstance(value, (dict, list)):
+                visit(value, depth + 1)
+            elif isinstance(value, str) and "<a " in value.lower():
+                entries.extend(entries_from_fragment(value, base_url))
+
+    visit(data, 0)
+    return entries
+
+
+def entries_from_response(response: CapturedResponse, page_url: str) -> list[ListingEntry]:
+    """Entries in what a script read. Links resolve against the page, as the scripts' links do."""
+    data = parse_data(response.text)
+    if data is not None:
+        return entries_from_data(data, page_url)
+    if "javascript" in (response.content_type or ""):
+        return []
+    text = response.text.replace("<![CDATA[", "").replace("]]>", "")
+    if "&lt;a " in text.lower():
+        text = html.unescape(text)
+    return entries_from_fragment(text, page_url) if "<a " in text.lower() else []
+
+
+def entries_from_render(rendered: RenderedPage) -> list[ListingEntry]:
+    """Every entry the DOM snapshots and the captured responses list, once per URL, in listing order."""
+    found: dict[str, ListingEntry] = {}
+    for dom in rendered.doms:
+        for entry in PlatformAdapter().parse_listing(Page(rendered.url, dom)).entries:
+            found.setdefault(entry.url, entry)
+    for response in rendered.responses:
+        for entry in entries_from_response(response, rendered.url):
+            found.setdefault(entry.url, entry)
+    return list(found.values())
+
+
+def _with_page(value: object, number: int) -> tuple[object, int | None]:
+    """`value` with its page-number field set to `number`, and the number it had (None: no such field)."""
+    if isinstance(value, dict):
+        changed, current = dict(value), None
+        for key, item in value.items():
+            if str(key).lower() in PAGE_KEYS and (isinstance(item, int) or (isinstance(item, str) and item.isdigit())):
+                current = int(item)
+                changed[key] = number if isinstance(item, int) else str(number)
+                return changed, current
+        for key, item in value.items():
+            inner, current = _with_page(item, number)
+            if current is not None:
+                changed[key] = inner
+                return changed, current
+        return value, None
+    if isinstance(value, str) and value[:1] == "{":
+        try:
+            inner, current = _with_page(json.loads(value), number)
+        except ValueError:
+            return value, None
+        return (json.dumps(inner, ensure_ascii=False, separators=(",", ":")), current) if current is not None else (value, None)
+    return value, None
+
+
+def _pairs_with_page(pairs: list[tuple[str, str]], number: int) -> tuple[list[tuple[str, str]], int | None]:
+    as_dict = dict(pairs)
+    changed, current = _with_page(as_dict, number)
+    if current is None:
+        return pairs, None
+    return [(key, changed[key]) for key, _ in pairs], current
+
+
+@dataclass(frozen=True)
+class ApiPager:
+    """A captured list request that carries a page number: the same request for any other page."""
+    response: CapturedResponse
+    start: int
+
+    def request(self, number: int) -> tuple[str, str, RequestData]:
+        parts = urlsplit(self.response.url)
+        pairs, in_query = _pairs_with_page(parse_qsl(parts.query, keep_blank_values=True), number)
+        url = parts._replace(query=urlencode(pairs)).geturl() if in_query is not None else self.response.url
+        body, content_type = self.response.request_body, self.response.request_content_type or ""
+        if in_query is not None or not body:
+            return url, self.response.method, None if not body else RawBody(body, content_type)
+        if content_type.split(";", 1)[0].strip().lower() == FORM_TYPE:
+            fields, _ = _pairs_with_page(parse_qsl(body.decode("latin-1"), keep_blank_values=True), number)
+            return url, self.response.method, dict(fields)
+        changed, _ = _with_page(body.decode("utf-8", errors="replace"), number)
+        return url, self.response.method, RawBody(str(changed).encode("utf-8"), content_type)
+
+    def describe(self) -> str:
+        return f"{self.response.method} {self.response.url} (page number from {self.start})"
+
+
+def page_number_of(response: CapturedResponse) -> int | None:
+    """The page number a captured request asked for, wherever it sits (query, form, JSON body, JSON in a field)."""
+    _, current = _pairs_with_page(parse_qsl(urlsplit(response.url).query, keep_blank_values=True), 0)
+    if current is not None or not response.request_body:
+        return current
+    body = response.request_body.decode("utf-8", errors="replace")
+    if (response.request_content_type or "").split(";", 1)[0].strip().lower() == FORM_TYPE:
+        return _pairs_with_page(parse_qsl(body, keep_blank_values=True), 0)[1]
+    return _with_page(body, 0)[1]
+
+
+def find_api_pager(rendered: RenderedPage) -> ApiPager | None:
+    """The first captured request that listed reports and carries a page number."""
+    for response in rendered.responses:
+        if not any(recognise_report_title(e.title) for e in entries_from_response(response, rendered.url)):
+            continue
+        number = page_number_of(response)
+        if number is not None:
+            return ApiPager(response, number)
+    return None
