@@ -106,8 +106,8 @@ def cmd_show(args: argparse.Namespace) -> int:
         print(f"gongkai portals show: no portal {args.portal_id!r}; `gongkai portals list` shows the ids", file=sys.stderr)
         return 1
     print(json.dumps(portal_entry(portal), ensure_ascii=False, indent=2))
-    for line in learned_lines(portal, args.warehouse):
-        print(line)
+    for line in learned_lines(portal, args.warehouse):   # commentary on stderr: stdout stays a registry entry
+        print(f"# {line}", file=sys.stderr)
     return 0
 
 

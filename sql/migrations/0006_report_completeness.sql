@@ -29,6 +29,16 @@ WHERE r.parse_status = 'partial';
 COMMENT ON VIEW out_partial_reports IS 'Reports read only in part (rows of a table they print not read, or a cut-off or mixed-encoding document), least complete first when ordered by completeness; the out_* aggregates leave them out.';
 COMMENT ON COLUMN out_partial_reports.completeness IS 'Template rows read / rows the template prints (0-1).';
 COMMENT ON COLUMN out_partial_reports.partial_reason IS 'Which template rows were not read, per table, and why the document is not whole.';
+COMMENT ON COLUMN out_partial_reports.report_id IS 'core_report.report_id.';
+COMMENT ON COLUMN out_partial_reports.report_year IS 'The year reported on.';
+COMMENT ON COLUMN out_partial_reports.template IS '2019 or 2021.';
+COMMENT ON COLUMN out_partial_reports.region_name IS 'Region named by the report.';
+COMMENT ON COLUMN out_partial_reports.publisher_name IS 'Publishing body as printed.';
+COMMENT ON COLUMN out_partial_reports.source_url IS 'The document on its portal.';
+COMMENT ON COLUMN out_partial_reports.document_format IS 'html, pdf, docx, ...';
+COMMENT ON COLUMN out_partial_reports.parse_notes IS 'truncated or mixed_encoding when the document is not whole; empty when rows are simply not read.';
+COMMENT ON COLUMN out_partial_reports.cells_count IS 'Fact rows extracted.';
+COMMENT ON COLUMN out_partial_reports.failed_checks_count IS 'Template arithmetic checks that fail (may fail only because rows were not read).';
 
 CREATE OR REPLACE VIEW out_reports_failing_checks AS
 SELECT

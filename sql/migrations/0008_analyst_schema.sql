@@ -818,6 +818,7 @@ COMMENT ON COLUMN out_reports_failing_checks.publisher_name IS 'Publishing body.
 COMMENT ON COLUMN out_reports_failing_checks.source_url IS 'Where the document was fetched from.';
 COMMENT ON COLUMN out_reports_failing_checks.failed_checks_count IS 'Identities the printed numbers fail.';
 COMMENT ON COLUMN out_reports_failing_checks.failed_checks IS 'Each failing identity with its arithmetic, e.g. applications_balance total: 21 + 0 = 17 + 4.';
+COMMENT ON COLUMN out_reports_failing_checks.completeness IS 'Template rows read / rows the template prints (0-1): below 1, a failing identity may lack rows the reading missed.';
 
 CREATE VIEW out_report_summary AS
 SELECT

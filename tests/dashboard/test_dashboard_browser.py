@@ -172,6 +172,7 @@ def test_report_page_prints_tables_checks_and_links(page, dashboard):
     report_id, source_url, failed = sql(dashboard, "SELECT report_id, source_url, failed_checks_count FROM out_report_summary "
                                                    "WHERE parse_status = 'ok' ORDER BY failed_checks_count DESC, report_id LIMIT 1")[0]
     open_page(page, f"report?report={report_id}", "报告", ready='h3:has-text("模板算术校验")')
+    page.wait_for_selector('[data-testid="stMetricLabel"]:has-text("未通过校验")', timeout=60_000)
     shown = metrics(page)
     assert shown["未通过校验"] == str(failed)
     assert page.query_selector(f'a[href="{source_url}"]')

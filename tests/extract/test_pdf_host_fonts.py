@@ -73,7 +73,8 @@ for path in paths:
     report = parse_document(path.read_bytes(), source=path.name)
     cells = sorted((c["table"], c["row"], c["col"], c["value"], c["raw"], c["flags"])
                    for c in report.cells.iter_rows(named=True))
-    reports[path.name] = {"status": report.status, "error": report.error, "cells": cells}
+    reports[path.name] = {"status": report.status, "error": report.error, "notes": report.notes,
+                          "completeness": report.completeness, "cells": cells}
 print(json.dumps({"cjk_glyphs": cjk_glyphs_drawn(paths[0].read_bytes()), "reports": reports}))
 """
 
@@ -114,11 +115,16 @@ def _demo_pdfs(directory: Path) -> list[Path]:
 
 
 def test_demo_pdfs_read_the_same_with_and_without_cjk_fonts(tmp_path):
-    paths = _demo_pdfs(tmp_path) + sorted(RECORDED.glob("*.pdf"))
-    reports = _assert_same_cells_with_and_without_fonts(paths)
-    for path in paths:
+    generated = _demo_pdfs(tmp_path)
+    real = sorted(RECORDED.glob("*.pdf"))
+    reports = _assert_same_cells_with_and_without_fonts(generated + real)
+    for path in real:   # hongze prints rows no reader can settle: partial, never a cut or a collapsed layout
+        assert reports[path.name]["status"] in ("ok", "partial"), (path.name, reports[path.name]["error"])
+        assert reports[path.name]["notes"] == [], path.name
+    for path in generated + real:
         report = reports[path.name]
-        assert report["status"] == "ok", (path.name, report["error"])
+        if path in generated:
+            assert report["status"] == "ok", (path.name, report["error"])
         printed = [cell for cell in report["cells"] if cell[3] is not None]
         assert len(printed) >= 150, path.name   # a whole report, not the 43 cells of a collapsed layout
         assert not [cell for cell in report["cells"] if "uncertain" in cell[5]], path.name
@@ -129,4 +135,4 @@ def test_eval_pdfs_read_the_same_with_and_without_cjk_fonts(tmp_path):
     # the eval's PDFs embed their fonts: a demo PDF goes first so the probe sees a non-embedded one
     paths = _demo_pdfs(tmp_path)[:1] + sorted(EVAL_CORPUS.glob("*.pdf"))
     reports = _assert_same_cells_with_and_without_fonts(paths)
-    assert all(reports[p.name]["status"] == "ok" for p in paths)
+    assert all(reports[p.name]["status"] in ("ok", "partial") and not reports[p.name]["notes"] for p in paths)

@@ -19,7 +19,7 @@ def publish_night(config, portals, run_id):
     stages.verify_archive(config)
     stages.parse(config)
     stages.load_warehouse(config, run_id)
-    stages.publish_warehouse(config)
+    stages.publish_warehouse(config, run_id)
 
 
 def crawl_health(config):

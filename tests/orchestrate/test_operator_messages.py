@@ -43,7 +43,8 @@ def test_python_and_warehouse_order_outcomes_the_same_way():
     con = duckdb.connect()
     migrate(con)
     for i, outcome in enumerate(reversed(OUTCOME_ORDER)):
-        con.execute("INSERT INTO core_portal_health VALUES ('n1', ?, '330424', ?, '', 0, 0, 0, now())", [f"p{i}", outcome])
+        con.execute("INSERT INTO core_portal_health (run_id, portal_id, division_code, outcome, detail, pages_fetched, documents_found, documents_new, checked_at) "
+                    "VALUES ('n1', ?, '330424', ?, '', 0, 0, 0, now())", [f"p{i}", outcome])
     ordered = [row[0] for row in con.execute("SELECT outcome FROM out_portal_health_latest ORDER BY severity_rank").fetchall()]
     assert ordered == list(OUTCOME_ORDER)
 
@@ -52,7 +53,8 @@ def test_portals_health_honours_the_deployment_environment(tmp_path, capsys, mon
     warehouse = tmp_path / "published.duckdb"
     with duckdb.connect(str(warehouse)) as con:
         migrate(con)
-        con.execute("INSERT INTO core_portal_health VALUES ('n1', 'from-warehouse', '330424', 'blocked', '', 0, 0, 0, now())")
+        con.execute("INSERT INTO core_portal_health (run_id, portal_id, division_code, outcome, detail, pages_fetched, documents_found, documents_new, checked_at) "
+                    "VALUES ('n1', 'from-warehouse', '330424', 'blocked', '', 0, 0, 0, now())")
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("GONGKAI_WAREHOUSE", str(warehouse))
     assert main(["portals", "health"]) == 0

@@ -31,8 +31,9 @@ def test_list_rejects_an_unknown_province(capsys):
 
 
 def test_show_prints_the_entry_and_unknown_ids_fail_clearly(capsys):
-    code, out, _ = run(capsys, "portals", "show", "330825")
+    code, out, err = run(capsys, "portals", "show", "330825", "--warehouse", "/nonexistent/gongkai.duckdb")
     assert code == 0 and json.loads(out)["report_columns"][0]["publisher"] == "湖镇镇人民政府"
+    assert err.startswith("# (no night has read a column of 330825")
     code, _, err = run(capsys, "portals", "show", "nope")
     assert code == 1 and "no portal 'nope'" in err
 
