@@ -27,7 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_demo_command(args: argparse.Namespace) -> int:
-    from pipeline.orchestrate.demo import DemoLayout, example_queries, run_demo
+    from pipeline.orchestrate.demo import DemoLayout, demo_coverage, example_queries, run_demo
 
     layout = DemoLayout.default()
     result = run_demo(layout, progress=not args.quiet)
@@ -37,6 +37,8 @@ def run_demo_command(args: argparse.Namespace) -> int:
         return 1
     for query, rendered in example_queries(layout.warehouse):
         print(f"\n{query}\n\n{rendered}")
+    print(f"\ngongkai portals --registry {layout.registry_path} coverage --warehouse {layout.warehouse}\n")
+    print(demo_coverage(layout))
     print(f'\nQuery it yourself: gongkai sql --warehouse {layout.warehouse} "SELECT * FROM out_county_rankings"')
     print(f"Open the dashboard: pip install -e '.[dashboard]' && gongkai dashboard --warehouse {layout.warehouse} "
           f"--data-dir {layout.data_dir}   (then http://127.0.0.1:8501/)")

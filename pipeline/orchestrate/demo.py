@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.config import project_root
+from pipeline.crawl.coverage import format_coverage
 from pipeline.fixtures.portal import FixtureServer
 from pipeline.orchestrate.runner import NightResult, run_nightly
-from pipeline.registry.portals import portal_entry, write_registry
+from pipeline.registry.portals import load_portals, portal_entry, write_registry
 from pipeline.warehouse import sqlfiles
 from pipeline.warehouse.cli import format_table
+from pipeline.warehouse.history import published_coverage
 from pipeline.warehouse.publish import connect_published
 
 DEMO_QUERIES = (
@@ -76,6 +78,11 @@ def run_demo(layout: DemoLayout, *, progress: bool = True, port: int = DEMO_PORT
             },
             progress=progress,
         )
+
+
+def demo_coverage(layout: DemoLayout) -> str:
+    """`gongkai portals coverage` of the demo's registry by its published night."""
+    return format_coverage(published_coverage(load_portals(layout.registry_path), layout.warehouse))
 
 
 def example_queries(warehouse: Path) -> list[tuple[str, str]]:

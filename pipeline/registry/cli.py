@@ -216,8 +216,7 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 
     from pipeline.config import Paths
     from pipeline.crawl.coverage import format_coverage, portal_coverage
-    from pipeline.crawl.health import read_health_warehouse
-    from pipeline.warehouse.history import crawl_memory
+    from pipeline.warehouse.history import published_coverage
 
     portals = _load(args)
     if portals is None:
@@ -229,12 +228,11 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         print(format_coverage(portal_coverage(portals, {}, []), limit=args.limit))
         return 0
     try:
-        health = read_health_warehouse(warehouse)
-        learned = crawl_memory(warehouse).columns
+        rows = published_coverage(portals, warehouse)
     except (ValueError, duckdb.Error) as exc:
         print(f"gongkai portals coverage: {exc}; is another night still writing it? pass --warehouse "
               "with a published warehouse", file=sys.stderr)
         return 1
-    print(format_coverage(portal_coverage(portals, learned, health), limit=args.limit))
+    print(format_coverage(rows, limit=args.limit))
     return 0
 

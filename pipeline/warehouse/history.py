@@ -9,7 +9,12 @@ from pathlib import Path
 
 import duckdb
 
+from collections.abc import Iterable
+
+from pipeline.crawl.coverage import PortalCoverage, portal_coverage
+from pipeline.crawl.health import read_health_warehouse
 from pipeline.crawl.records import CrawlMemory, PortalColumns
+from pipeline.registry.model import Portal
 from pipeline.warehouse import sqlfiles
 from pipeline.warehouse.publish import connect_published
 
@@ -29,3 +34,10 @@ def crawl_memory(published: Path) -> CrawlMemory:
         for portal_id, urls, registry_urls, platform, run_id, list_apis in rows
     }
     return CrawlMemory(columns=columns, known_sha256=known)
+
+
+def published_coverage(portals: Iterable[Portal], published: Path) -> list[PortalCoverage]:
+    """Coverage of the registry by the last published night: its health and the columns it learned.
+
+    Raises ValueError when the file holds no warehouse (say, a night is still writing it)."""
+    return portal_coverage(portals, crawl_memory(published).columns, read_health_warehouse(published))

@@ -2,7 +2,7 @@
 import pytest
 
 from pipeline.cli import main
-from pipeline.orchestrate.demo import DemoLayout, example_queries, run_demo
+from pipeline.orchestrate.demo import DemoLayout, demo_coverage, example_queries, run_demo
 from pipeline.warehouse.publish import connect_published
 
 pytestmark = pytest.mark.integration
@@ -41,6 +41,12 @@ def test_demo_publishes_a_warehouse_and_twice_gives_identical_facts(tmp_path, da
     assert (second.reports, second.facts) == (first.reports, first.facts)
 
     assert [query for query, _ in example_queries(layout.warehouse)]
+    coverage = demo_coverage(layout).splitlines()
+    with connect_published(layout.warehouse) as con:
+        portals, found_none = con.execute(
+            "SELECT count(*), count(*) FILTER (documents_found = 0) FROM out_portal_health_latest").fetchone()
+    assert coverage[0].startswith(f"{portals} portals in the registry; ")
+    assert coverage[3].endswith(f"{found_none} portals found none") and len(coverage) == 5 + found_none
     code = main(["sql", "--warehouse", str(layout.warehouse),
                  "SELECT province_name, sum(new_received_count) AS received FROM out_applications_by_region_year "
                  "GROUP BY province_name ORDER BY received DESC"])
