@@ -1,5 +1,6 @@
 """Pager variants: TRS createPageHTML calls, script-built and ASP.NET postback 下一页 links, and a pager that loops."""
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -82,3 +83,50 @@ def test_a_postback_pager_is_read_to_its_end_and_a_pager_that_repeats_page_one_s
     posts = [r for r in requests if r.method == "POST"]
     assert len(posts) == 3   # pages 2, 3 and the empty page 4 that ends paging
     assert [r.path for r in requests if r.path.startswith("/loop/")] == ["/loop/", "/loop/?p=2"]   # page 1, then one repeat that stops it
+
+
+def test_a_dataproxy_that_pages_by_page_alone_is_read_page_by_page_to_its_end(tmp_path):
+    """Some Hanweb dataproxy versions ignore startrecord/endrecord and answer the one page `page` names."""
+    titles = [f"X镇{2010 + n}年政府信息公开工作年度报告" for n in range(1, 15)]   # 14 reports, 4 a page
+    per_page = 4
+
+    def record(n):
+        return f"<record><![CDATA[<li><a href='/art/r{n}.html'>{titles[n - 1]}</a><span>2024-01-0{n % 9 + 1}</span></li>]]></record>"
+
+    def handle(request):
+        if request.path == "/col/col1229000001/index.html":
+            first = "".join(record(n) for n in range(1, per_page + 1))
+            return Response(200, ("<html><head><title>政府信息公开年报</title></head><body><h2>政府信息公开年报</h2>"
+                                  "<p>当前位置：首页 &gt; 政府信息公开 &gt; 政府信息公开年报</p>"
+                                  f"<div id='1229000002'><script type='text/xml'><datastore><nextgroup><![CDATA[]]></nextgroup>"
+                                  f"<recordset>{first}</recordset></datastore></script>"
+                                  "<script>$('#1229000002').jpage({dataStore: '', proxyUrl: '/module/web/jpage/dataproxy.jsp', "
+                                  f"perPage: {per_page}, totalRecord: {len(titles)}, columnid: 1229000001, unitid: 1229000002, "
+                                  "webid: 1});</script></div></body></html>").encode())
+        if request.path == "/module/web/jpage/dataproxy.jsp":
+            page = int(request.query.get("page") or 1)
+            numbers = range((page - 1) * per_page + 1, min(len(titles), page * per_page) + 1)
+            return Response(200, (f"<datastore><totalrecord>{len(titles)}</totalrecord><recordset>"
+                                  + "".join(record(n) for n in numbers) + "</recordset></datastore>").encode(),
+                            "text/xml; charset=utf-8")
+        match = re.fullmatch(r"/art/r(\d+)\.html", request.path)
+        if not match:
+            return Response(404, b"not found")
+        return Response(200, report_html(titles[int(match.group(1)) - 1], match.group(1)).encode())
+
+    server = LoopbackHTTPServer(log_requests=True)
+    server.start()
+    try:
+        port = server.listen("127.0.5.44", 0, handle)
+        base = f"http://127.0.5.44:{port}"
+        portal = Portal(portal_id="pageproxy", division_code="330424", name="X", home_urls=(f"{base}/",),
+                        platform="hanweb", report_columns=(ReportColumn(f"{base}/col/col1229000001/index.html"),),
+                        extra_domains=("127.0.5.44",))
+        outcome = run_crawl([portal], archive_root=tmp_path, settings=FetchSettings(**FAST), run_id="n1")
+        requests = list(server.requests)
+    finally:
+        server.stop()
+    assert sorted(d.url.removeprefix(base) for d in outcome.documents) == sorted(f"/art/r{n}.html" for n in range(1, 15))
+    pages = sorted(int(parse_qs(urlsplit(r.path).query)["page"][0]) for r in requests
+                   if r.path.startswith("/module/web/jpage/dataproxy.jsp"))
+    assert pages == [2, 3, 4], "each page once, page 1 never again"

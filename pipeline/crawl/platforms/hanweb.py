@@ -6,7 +6,9 @@ Column pages (`/col/col{id}/index.html`) carry `<datastore><nextgroup>…</nextg
 `/module/web/jpage/dataproxy.jsp?startrecord=&endrecord=&perpage=` with the column's identifiers.
 Reports also appear as `/module/xxgk/xxgkAnnualReport.jsp?fbtime={year}&area={unit}` pages.
 Portal params: `perpage` (when the page does not say), `dataproxy_method` (GET, or POST for sites
-that refuse GET).
+that refuse GET). Some dataproxy versions ignore `startrecord`/`endrecord` and page by `page`
+alone, answering one page per request: each group request names its first page too, and a GET
+reply holding fewer records than its group asked for announces the group's other pages, one each.
 """
 from __future__ import annotations
 
@@ -52,7 +54,29 @@ class HanwebAdapter(PlatformAdapter):
             tree = HTMLParser(record)
             for entry in self._entries_from_links(tree.css("a[href]"), page.url):
                 entries.setdefault(entry.url, self._mark_module_report(entry))
-        return Listing(entries=list(entries.values()), next_pages=self._next_group(page, len(records)))
+        next_pages = (self._rest_of_group(page, len(records)) if DATAPROXY_PATH in page.url
+                      else self._next_group(page, len(records)))
+        return Listing(entries=list(entries.values()), next_pages=next_pages)
+
+    @staticmethod
+    def _rest_of_group(page: Page, records_here: int) -> list[PageRequest]:
+        """The other pages of a group a `page`-paged dataproxy answered with one page only (GET replies)."""
+        query = dict(parse_qsl(urlsplit(page.url).query, keep_blank_values=True))
+        if not {"startrecord", "endrecord", "perpage", "page", "columnid"} <= query.keys():
+            return []
+        try:
+            start, end, per_page = int(query["startrecord"]), int(query["endrecord"]), int(query["perpage"])
+        except ValueError:
+            return []
+        total = _group_int(TOTAL_RECORD, page.text) or end
+        end = min(end, total)
+        if per_page <= 0 or records_here == 0 or records_here > per_page or records_here >= end - start + 1:
+            return []
+        base = page.url.split("?", 1)[0]
+        return [PageRequest(f"{base}?" + urlencode({**query, "startrecord": str(first),
+                                                   "endrecord": str(min(end, first + per_page - 1)),
+                                                   "page": str((first - 1) // per_page + 1)}))
+                for first in range(start + per_page, end + 1, per_page)]
 
     @staticmethod
     def _mark_module_report(entry: ListingEntry) -> ListingEntry:
@@ -79,7 +103,8 @@ class HanwebAdapter(PlatformAdapter):
         group = per_page * PAGES_PER_REQUEST
         requests = []
         for start in range(records_here + 1, total + 1, group):
-            paging = {"startrecord": str(start), "endrecord": str(min(total, start + group - 1)), "perpage": str(per_page)}
+            paging = {"startrecord": str(start), "endrecord": str(min(total, start + group - 1)), "perpage": str(per_page),
+                      "page": str((start - 1) // per_page + 1)}
             if post:
                 requests.append(PageRequest(f"{proxy}?{urlencode(paging)}", "POST", tuple(column_fields.items())))
             else:
