@@ -174,9 +174,9 @@ def test_the_browser_requests_keep_per_host_politeness(rendered_night):
     for host in {entry.host for entry in requests}:
         starts = sorted(entry.started_at for entry in requests if entry.host == host)
         gaps = [later - earlier for earlier, later in zip(starts, starts[1:])]
-        # The server stamps arrivals in its own thread, late by a few ms under load; Chromium left to itself
+        # The server stamps arrivals in its own thread, late by up to ~0.1 s on a loaded machine; Chromium left to itself
         # would send the page's requests together, gaps near 0.
-        assert gaps and min(gaps) >= timedelta(seconds=settings.min_delay_s - 0.05), host
+        assert gaps and min(gaps) >= timedelta(seconds=settings.min_delay_s - 0.1), host
 
 
 def test_without_a_browser_a_script_shell_is_reported_not_crawled_silently(tmp_path):
