@@ -22,7 +22,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from pipeline.crawl.discovery import clean_text
-from pipeline.crawl.platforms.base import Listing, Page, PageRequest, PlatformAdapter
+from pipeline.crawl.platforms.base import Listing, Page, PageRequest, PlatformAdapter, report_link_block
 from pipeline.crawl.platforms.hanweb import HanwebAdapter
 
 LIST_PATHS = ("/module/xxgk/search.jsp", "/module/xxgk/serviceinfo.jsp", "/module/xxgk/subjectinfo.jsp")
@@ -65,7 +65,9 @@ class XxgkAdapter(HanwebAdapter):
         path = urlsplit(page.url).path
         if path in LIST_PATHS:
             return self._parse_reply(page)
-        return Listing(entries=PlatformAdapter.parse_listing(self, page).entries, next_pages=self._shell_requests(page))
+        printed = report_link_block(HTMLParser(page.text)) is not None
+        entries = PlatformAdapter.parse_listing(self, page).entries if printed else []
+        return Listing(entries=entries, next_pages=self._shell_requests(page))
 
     def _shell_requests(self, page: Page) -> list[PageRequest]:
         """The first page of the report category's list, as the shell's script, form or tree names it."""
