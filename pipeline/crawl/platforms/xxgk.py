@@ -2,7 +2,8 @@
 
 The column page (`/col/col{id}/index.html`, or the module's own `/module/xxgk/tree.jsp?divid=&area=`)
 draws nothing itself. Its script names the list: a `loadDynamic('/module/xxgk/search.jsp?infotypeId=…
-&area=…', 'div…', '…', '', '', '{jdid}')` call or a `<form action="/module/xxgk/search.jsp">`; the
+&area=…', 'div…', '{infotypeId}', '', '', '{jdid}')` call (the URL sometimes built by concatenation,
+`'…infotypeId='+a+'&area=…'`) or a `<form action="/module/xxgk/search.jsp">`; the
 tree page names each category in a dTree node `funclick('{infotypeId}', …)>政府信息公开年报`. The
 list is POSTed (`infotypeId`, `jdid`, `area`, `divid`, `vc_title`, `vc_number`, `sortfield`, `currpage`,
 `vc_filenumber`, `vc_all`, `texttype`, `fbtime`), the same fields in the query as in the form, and
@@ -16,6 +17,7 @@ Portal params: `infotype` (the report category's infotypeId, when the page does 
 """
 from __future__ import annotations
 
+import html
 import re
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
@@ -28,15 +30,20 @@ from pipeline.crawl.platforms.hanweb import HanwebAdapter
 LIST_PATHS = ("/module/xxgk/search.jsp", "/module/xxgk/serviceinfo.jsp", "/module/xxgk/subjectinfo.jsp")
 TREE_PATH = "/module/xxgk/tree.jsp"
 MODULE_URL = re.compile(r"""(/module/xxgk/(?:search|serviceinfo|subjectinfo)\.jsp\?[^'"<>\s]*)""")
-LOAD_DYNAMIC = re.compile(
-    r"""loadDynamic\(\s*['"]([^'"]*xxgk/(?:search|serviceinfo|subjectinfo)\.jsp[^'"]*)['"]\s*,\s*['"]([^'"]*)['"]"""
-    r"""(?:\s*,\s*['"][^'"]*['"]){3}\s*,\s*['"]([^'"]*)['"]""")
+LOAD_DYNAMIC = re.compile(r"loadDynamic\(((?:[^()'\"]|'[^']*'|\"[^\"]*\"|\([^()]*\))*)\)")
+ARGUMENT = re.compile(r"""((?:[^,'"()]|'[^']*'|"[^"]*"|\([^()]*\))+)""")
+LITERAL = re.compile(r"'([^']*)'|\"([^\"]*)\"")
 FUNCLICK = re.compile(r"""funclick\(\s*\\?['"]([A-Za-z0-9]+)\\?['"][^)]*\)[^<>]{0,80}>\s*([^<]{1,40})""")
 REPORT_CATEGORY = re.compile(r"年报|年度报告")
 PAGE_COUNT = re.compile(r"共\s*(\d+)\s*页")
 LAST_PAGE_TEXT = re.compile(r"^(尾\s*页|末\s*页|最后一页)$")
 FORM_FIELDS = ("infotypeId", "jdid", "area", "divid", "vc_title", "vc_number", "sortfield", "currpage",
                "vc_filenumber", "vc_all", "texttype", "fbtime")
+
+
+def literal_text(argument: str) -> str:
+    """The string literals of a script argument, joined: `'…infotypeId='+a+'&area=1'` gives `…infotypeId=&area=1`."""
+    return "".join(single or double for single, double in LITERAL.findall(argument))
 
 
 def list_request(base_url: str, path: str, given: dict[str, str], page: int) -> PageRequest:
@@ -90,10 +97,14 @@ class XxgkAdapter(HanwebAdapter):
                     found.append(("/module/xxgk/search.jsp",
                                   {"infotypeId": infotype, "area": own.get("area", ""), "divid": own.get("divid", "")}))
             return found
-        for url, divid, jdid in LOAD_DYNAMIC.findall(page.text):
-            parts = urlsplit(url.replace("&amp;", "&"))
+        for call in LOAD_DYNAMIC.findall(page.text):
+            arguments = [literal_text(argument) for argument in ARGUMENT.findall(call)]
+            parts = urlsplit(html.unescape(arguments[0]) if arguments else "")
+            if parts.path not in LIST_PATHS:
+                continue
             fields = {k: v for k, v in parse_qsl(parts.query, keep_blank_values=True) if v}
-            found.append((parts.path, {**fields, "divid": divid, "jdid": jdid}))
+            named = dict(zip(("divid", "infotypeId", "", "", "jdid"), arguments[1:]))
+            found.append((parts.path, {**{k: v for k, v in named.items() if k and v}, **fields}))
         tree = HTMLParser(page.text)
         for form in tree.css("form[action]"):
             action = urlsplit(urljoin(page.url, form.attributes.get("action") or ""))
