@@ -5,7 +5,7 @@ Format (`data/portals.json`)::
     {"registry_version": "...", "format": "gongkai-portals/1", "about": "...", "portals": [
     {"portal_id": "330424", "division_code": "330424", "name": "海盐县人民政府",
      "home_urls": ["http://www.haiyan.gov.cn/", "https://www.haiyan.gov.cn/"],
-     "platform": "hanweb",                       # hanweb | trs | gkmlpt | generic | null (auto-detect)
+     "platform": "hanweb",                       # hanweb | hanweb_xxgk | jpaas | lonsun | trs | gkmlpt | generic | null
      "report_columns": [{"url": "...", "publisher": "通元镇人民政府", "publisher_level": "town",
                          "division_code": "330424102"}],
      "params": {"list_selector": "ul.list li a"},  # per-platform options (generic needs list_selector)
@@ -15,7 +15,7 @@ Format (`data/portals.json`)::
     ...]}
 
 Only `portal_id`, `division_code`, `name` and `home_urls` are required. Platform params:
-hanweb `perpage`, `dataproxy_method` (GET | POST); gkmlpt `category`, `sid`; generic `list_selector`
+hanweb `perpage`, `dataproxy_method` (GET | POST); hanweb_xxgk `infotype`; gkmlpt `category`, `sid`; generic `list_selector`
 (required), `date_selector`, `content_selector`, `page_url_template` (`{page}`), `max_pages`. `load_portals` validates
 every entry against the shipped division codes and raises `RegistryError` naming each bad one.
 """

@@ -22,6 +22,13 @@ def test_unknown_or_unconfigured_platforms_fall_back_to_the_link_reader():
     ('<div class="TRS_Editor"><p>正文</p></div>', "http://x.gov.cn/a/", "trs"),
     ("<p>x</p>", "http://x.gov.cn/zfxxgknb/202301/t20230116_5911420.html", "trs"),
     ("<script>window._CONFIG = {SID: '1', TREE: []};</script>", "http://x.gov.cn/gkmlpt/index", "gkmlpt"),
+    ("<script>loadDynamic('/module/xxgk/search.jsp?infotypeId=B001K001&area=330825001','div1','B001K001','','','1');"
+     "</script>", "http://x.gov.cn/col/col1229461250/index.html", "hanweb_xxgk"),
+    ("<table><tr class='tr_main_value_odd'><td>1</td></tr></table>", "http://x.gov.cn/module/xxgk/search.jsp", "hanweb_xxgk"),
+    ('<script type="text/xml"><datastore></datastore></script><a href="/module/xxgk/tree.jsp?area=1">目录</a>',
+     "http://x.gov.cn/col/col1/index.html", "hanweb"),
+    ("<p>x</p>", "http://x.gov.cn/public/column/6615904?type=4&action=list&catId=6718758", "lonsun"),
+    ('<a href="/Xxgknb/show/616527.html?type=1">2024年</a>', "http://x.gov.cn/xxgk/", "lonsun"),
     ('<a href="/news/1.html">新闻</a>', "http://x.gov.cn/", None),
 ])
 def test_detect_platform_from_markers(html, url, expected):

@@ -10,16 +10,19 @@ from pipeline.crawl.platforms.generic import GenericAdapter
 from pipeline.crawl.platforms.gkmlpt import GkmlptAdapter
 from pipeline.crawl.platforms.hanweb import HanwebAdapter
 from pipeline.crawl.platforms.jpaas import JpaasAdapter
+from pipeline.crawl.platforms.lonsun import LonsunAdapter
 from pipeline.crawl.platforms.trs import TrsAdapter
+from pipeline.crawl.platforms.xxgk import XxgkAdapter
 
 ADAPTERS: dict[str, type[PlatformAdapter]] = {
-    adapter.name: adapter for adapter in (HanwebAdapter, JpaasAdapter, TrsAdapter, GkmlptAdapter, GenericAdapter)
+    adapter.name: adapter for adapter in (HanwebAdapter, JpaasAdapter, TrsAdapter, GkmlptAdapter, GenericAdapter,
+                                          XxgkAdapter, LonsunAdapter)
 }
-DETECTION_ORDER = (GkmlptAdapter, JpaasAdapter, HanwebAdapter, TrsAdapter)
+DETECTION_ORDER = (GkmlptAdapter, JpaasAdapter, XxgkAdapter, HanwebAdapter, LonsunAdapter, TrsAdapter)
 
 
 def detect_platform(html: str, url: str) -> str | None:
-    """The platform whose markers the page carries (gkmlpt, jpaas, hanweb, trs), or None."""
+    """The platform whose markers the page carries (gkmlpt, jpaas, hanweb_xxgk, hanweb, lonsun, trs), or None."""
     for adapter in DETECTION_ORDER:
         if adapter.detect(html, url):
             return adapter.name
