@@ -22,7 +22,7 @@ from pipeline.crawl.discovery import (
     disposition_filename, frame_sources, recognise_report_title, redirect_shell_target, sniff_document,
     sub_column_links,
 )
-from pipeline.crawl.fetcher import Fetcher, FetchResult, RequestData
+from pipeline.crawl.fetcher import Fetcher, FetchResult, RawBody, RequestData
 from pipeline.crawl.health import write_health_json
 from pipeline.crawl.platforms import ListingEntry, Page, PageRequest, PlatformAdapter, adapter_for, detect_platform
 from pipeline.crawl.records import CrawlMemory, CrawlOutcome, DocumentRecord, PortalColumns, PortalHealth
@@ -42,6 +42,7 @@ MAX_COLUMNS = 60                 # per portal, sub-columns included
 SUB_COLUMN_DEPTH = 3             # 年报 → 乡镇街道 → 2021年 → 通元镇
 SHELL_HOPS = 3                   # redirect shells followed in a row
 MAX_FRAMES = 4                   # framed pages read per column page
+JSON_BODY = "application/json;charset=UTF-8"   # how list APIs' own scripts label the JSON they POST
 FAILURE_OUTCOMES = {
     "blocked": "blocked",
     "robots_disallowed": "robots_disallowed",
@@ -232,7 +233,8 @@ async def read_column(crawl: PortalCrawl, column: ReportColumn, column_index: in
             page_index = len(visited)
             result = await crawl.fetch_any(
                 request.url, "column" if first_page is None else "listing",
-                referrer=column.url if first_page else None, method=request.method, data=request.data,
+                referrer=request.referrer or (column.url if first_page else None), method=request.method,
+                data=request.data, payload=RawBody(request.json.encode(), JSON_BODY) if request.json else None,
             )
             if not result.ok or result.body is None:
                 if first_page is None:
@@ -242,14 +244,14 @@ async def read_column(crawl: PortalCrawl, column: ReportColumn, column_index: in
                     column = reading.column = replace(column, url=other)
                     queue.insert(0, PageRequest(other))   # some portals serve only http, others only https
                 continue
-            page = Page(url=result.final_url, text=decode_page(result.body, result.content_type))
+            page = Page(url=result.final_url, text=decode_page(result.body, result.content_type), request=request)
             if first_page is None or request.url in frames:
                 shell_page, shell_result = await crawl.behind_shells(page)
                 if shell_page is not None and shell_result is not None:
                     page, result = shell_page, shell_result
             fragment = urlsplit(request.url).fragment
             if fragment and "#" not in page.url:
-                page = Page(url=f"{page.url}#{fragment}", text=page.text)   # gkmlpt keeps its category there
+                page = replace(page, url=f"{page.url}#{fragment}")   # gkmlpt keeps its category there
             if first_page is None or request.url in frames:
                 if first_page is None:
                     first_page, reading.answered = (page, without_body(result)), True

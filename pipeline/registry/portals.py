@@ -5,7 +5,7 @@ Format (`data/portals.json`)::
     {"registry_version": "...", "format": "gongkai-portals/1", "about": "...", "portals": [
     {"portal_id": "330424", "division_code": "330424", "name": "海盐县人民政府",
      "home_urls": ["http://www.haiyan.gov.cn/", "https://www.haiyan.gov.cn/"],
-     "platform": "hanweb",                       # hanweb | hanweb_xxgk | jpaas | lonsun | trs | gkmlpt | generic | null
+     "platform": "hanweb",                       # hanweb | hanweb_xxgk | jpaas | lonsun | epoint | truecms | trs | gkmlpt | generic | null
      "report_columns": [{"url": "...", "publisher": "通元镇人民政府", "publisher_level": "town",
                          "division_code": "330424102"}],
      "params": {"list_selector": "ul.list li a"},  # per-platform options (generic needs list_selector)

@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 from pipeline.crawl.discovery import decode_page
-from pipeline.crawl.platforms import Page, adapter_for, detect_platform
+from pipeline.crawl.platforms import Page, PageRequest, adapter_for, detect_platform
 
 SITES = Path(__file__).parent / "sites"
 
@@ -31,9 +31,22 @@ def comparable_url(url: str) -> tuple:
     return parts.scheme, parts.netloc, parts.path, tuple(sorted(parse_qsl(parts.query, keep_blank_values=True)))
 
 
+def comparable_body(body: str | None) -> object:
+    """JSON bodies compare by their value, not their spelling."""
+    return json.loads(body) if body else None
+
+
+def sent_request(expected: dict) -> PageRequest | None:
+    """The request a recorded reply answered (a JSON list's reply is read against its body), when the case says."""
+    sent = expected.get("request")
+    if sent is None:
+        return None
+    return PageRequest(expected["url"], sent.get("method", "GET"), json=sent.get("json"), referrer=sent.get("referrer"))
+
+
 def check_case(platform: str, page_file: Path) -> None:
     expected = expected_for(page_file)
-    page = Page(url=expected["url"], text=decode_page(page_file.read_bytes()))
+    page = Page(url=expected["url"], text=decode_page(page_file.read_bytes()), request=sent_request(expected))
     adapter = adapter_for(platform, expected.get("params"))
     assert type(adapter).name == platform
     assert detect_platform(page.text, page.url) == expected["platform_detected"]
@@ -45,8 +58,10 @@ def check_case(platform: str, page_file: Path) -> None:
             for e in listing.entries
         ]
         assert got_entries == expected["entries"]
-        got_next = [(comparable_url(r.url), r.method, [list(pair) for pair in r.data]) for r in listing.next_pages]
-        want_next = [(comparable_url(r["url"]), r["method"], r["data"]) for r in expected["next_pages"]]
+        got_next = [(comparable_url(r.url), r.method, [list(pair) for pair in r.data], comparable_body(r.json), r.referrer)
+                    for r in listing.next_pages]
+        want_next = [(comparable_url(r["url"]), r["method"], r["data"], comparable_body(r.get("json")), r.get("referrer"))
+                     for r in expected["next_pages"]]
         assert got_next == want_next
     else:
         article = adapter.parse_article(page)

@@ -29,6 +29,15 @@ def test_unknown_or_unconfigured_platforms_fall_back_to_the_link_reader():
      "http://x.gov.cn/col/col1/index.html", "hanweb"),
     ("<p>x</p>", "http://x.gov.cn/public/column/6615904?type=4&action=list&catId=6718758", "lonsun"),
     ('<a href="/Xxgknb/show/616527.html?type=1">2024年</a>', "http://x.gov.cn/xxgk/", "lonsun"),
+    ("<p>x</p>", "http://x.gov.cn/dynamic/zwgk/govInfoPub.html?categorynum=003001008", "epoint"),
+    ('<script>Util.ajax({url: siteInfo.projectName + "/rest/lightfrontaction/getgovinfolist"});</script>',
+     "http://x.gov.cn/zwgk/", "epoint"),
+    ("{}", "http://x.gov.cn/EWB-FRONT/rest/lightfrontaction/getgovinfolist", "epoint"),
+    ('<a href="/EpointWebBuilder/WebbuilderMIS/attach/downloadZtbAttach.jspx?attachGuid=1">2023年报</a>',
+     "http://x.gov.cn/zwgk/gknb/", None),
+    ("<script>$('#list').truecmsList({columnId:'8a84', proxyUrl:'/TrueCMS/messageController/getMessage.do'});</script>",
+     "http://x.gov.cn/rgzf/ndbg/list.html", "truecms"),
+    ('cb({"result":""});', "http://x.gov.cn/TrueCMS/messageController/getMessage.do?columnId=1", "truecms"),
     ('<a href="/news/1.html">新闻</a>', "http://x.gov.cn/", None),
 ])
 def test_detect_platform_from_markers(html, url, expected):

@@ -22,16 +22,19 @@ from pipeline.crawl.discovery import (
 
 
 @dataclass(frozen=True)
-class Page:
-    url: str           # the final URL the text came from (links resolve against it)
-    text: str
-
-
-@dataclass(frozen=True)
 class PageRequest:
     url: str
     method: str = "GET"
     data: tuple[tuple[str, str], ...] = ()   # form fields for POST, kept hashable
+    json: str | None = None                  # a JSON body for POST (list APIs that read no form), as sent
+    referrer: str | None = None              # the page to name as Referer (list APIs that refuse without it)
+
+
+@dataclass(frozen=True)
+class Page:
+    url: str           # the final URL the text came from (links resolve against it)
+    text: str
+    request: PageRequest | None = None   # what fetched it: a JSON list's reply is read against the body it answered
 
 
 @dataclass(frozen=True)
