@@ -1,4 +1,6 @@
-"""Pager variants: TRS createPageHTML calls, script-built and ASP.NET postback 下一页 links, and a pager that loops."""
+"""Pager variants: TRS createPageHTML calls, script-built and ASP.NET postback 下一页 links, a pager that loops,
+and list APIs (Epoint JSON, TrueCMS JSONP) that answer their first page to every request."""
+import json
 import re
 from urllib.parse import parse_qs, urlsplit
 
@@ -13,6 +15,7 @@ from pipeline.registry.model import Portal, ReportColumn
 from tests.crawl.test_real_shapes import FAST, report_html
 
 BASE = "http://www.x.gov.cn/zfxxgk/nb/"
+COLUMN_CHROME = "政府信息公开年报 当前位置：首页 &gt; 政府信息公开 &gt; 政府信息公开年报"
 
 
 @pytest.mark.parametrize(("url", "call", "pages"), [
@@ -130,3 +133,55 @@ def test_a_dataproxy_that_pages_by_page_alone_is_read_page_by_page_to_its_end(tm
     pages = sorted(int(parse_qs(urlsplit(r.path).query)["page"][0]) for r in requests
                    if r.path.startswith("/module/web/jpage/dataproxy.jsp"))
     assert pages == [2, 3, 4], "each page once, page 1 never again"
+
+
+def test_list_apis_that_answer_their_first_page_to_every_request_are_asked_each_page_once(tmp_path):
+    """An Epoint list that ignores `pageIndex` is asked for the pages its total announces and no more;
+    a TrueCMS servlet that ignores `startrecord` is asked one window past the first, which adds nothing."""
+    titles = [f"X镇{2016 + n}年政府信息公开工作年度报告" for n in range(1, 5)]
+    items = [{"title": title, "realtitle": title, "infourl": f"/zwgk/e{n}.html", "infodate": f"2024-01-0{n}"}
+             for n, title in enumerate(titles, start=1)]
+    records = "".join(f"<record><![CDATA[<li><a href='/zwgk/t{n}.html' title='{title}'>{title}</a>"
+                      f"<span>2024-01-0{n}</span></li>]]></record>" for n, title in enumerate(titles, start=1))
+
+    def handle(request):
+        if request.path == "/dynamic/zwgk/govInfoPub.html":
+            return Response(200, (f"<html><head><title>{COLUMN_CHROME}</title></head><body><p>{COLUMN_CHROME}</p>"
+                                  "<ul id='infolist'></ul><script>var siteInfo = {\"siteGuid\": "
+                                  "\"7eb5f7f1-9041-43ad-8e13-8fcb82ea831a\", \"projectName\": \"/EWB-FRONT\"};"
+                                  "Util.ajax({url: siteInfo.projectName + \"/rest/lightfrontaction/getgovinfolist\","
+                                  " data: {pageIndex: 0, pageSize: 4}});</script></body></html>").encode())
+        if request.path == "/EWB-FRONT/rest/lightfrontaction/getgovinfolist":
+            return Response(200, json.dumps({"custom": {"total": 12, "data": items}}).encode(), "application/json")
+        if request.path == "/zfxxgk/ndbg/list.html":
+            return Response(200, (f"<html><head><title>{COLUMN_CHROME}</title></head><body><p>{COLUMN_CHROME}</p>"
+                                  "<div id='list'></div><script>$('#list').truecmsList({columnId:'c1', "
+                                  "proxyUrl:'/TrueCMS/messageController/getMessage.do', perpage:4});</script>"
+                                  "</body></html>").encode())
+        if request.path == "/TrueCMS/messageController/getMessage.do":
+            reply = json.dumps({"result": f"<recordset>{records}</recordset>"})
+            return Response(200, f"{request.query['callback']}({reply});".encode(), "text/javascript")
+        match = re.fullmatch(r"/zwgk/([et])(\d)\.html", request.path)   # the same reports, apart per portal
+        if not match:
+            return Response(404, b"not found")
+        return Response(200, report_html(titles[int(match.group(2)) - 1], match.group(0)).encode())
+
+    server = LoopbackHTTPServer(log_requests=True)
+    server.start()
+    try:
+        port = server.listen("127.0.5.46", 0, handle)
+        base = f"http://127.0.5.46:{port}"
+        portals = [Portal(portal_id=platform, division_code="330424", name="X", home_urls=(f"{base}/",),
+                          platform=platform, report_columns=(ReportColumn(f"{base}{path}"),), extra_domains=("127.0.5.46",))
+                   for platform, path in (("epoint", "/dynamic/zwgk/govInfoPub.html?categorynum=003001008"),
+                                          ("truecms", "/zfxxgk/ndbg/list.html"))]
+        outcome = run_crawl(portals, archive_root=tmp_path, settings=FetchSettings(**FAST), run_id="n1")
+        requests = list(server.requests)
+    finally:
+        server.stop()
+    for portal_id in ("epoint", "truecms"):
+        assert sorted(d.url.removeprefix(base) for d in outcome.documents if d.portal_id == portal_id) == [
+            f"/zwgk/{portal_id[0]}{n}.html" for n in range(1, 5)]
+    assert [r.method for r in requests if "getgovinfolist" in r.path] == ["POST"] * 3   # pages 0, 1, 2 of 12 at 4
+    windows = [parse_qs(urlsplit(r.path).query)["startrecord"][0] for r in requests if "getMessage.do" in r.path]
+    assert windows == ["1", "5"]
