@@ -51,7 +51,7 @@ def number(value: object, default: int) -> int:
 
 
 def list_body(query: dict[str, str | int], page_index: int) -> str:
-    """The JSON body for one page, keys in the order the platform's own script sends them."""
+    """The JSON body for one page: the column's query with its page index, compact as scripts send it."""
     return json.dumps({**query, "pageIndex": page_index}, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -86,7 +86,7 @@ class EpointAdapter(PlatformAdapter):
             "siteGuid": site_guid,
             "deptcode": own.get("deptcode") or script_value(page.text, "deptcode") or "",
             "categorynum": own.get("categorynum") or script_value(page.text, "categorynum") or "",
-            "pageSize": int(script_value(page.text, "pageSize") or DEFAULT_PAGE_SIZE),
+            "pageSize": number(script_value(page.text, "pageSize"), DEFAULT_PAGE_SIZE) or DEFAULT_PAGE_SIZE,
         }
         return PageRequest(endpoint, "POST", json=list_body(query, FIRST_PAGE), referrer=page.url.split("#", 1)[0])
 
