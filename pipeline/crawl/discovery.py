@@ -261,6 +261,7 @@ SUB_COLUMN_URL = re.compile(
     r"/col/col\d+/(?:index\.html?)?$|/(?:index|list|lists|xxgk_lists?)(?:_\d+)?\.(?:s?html?|aspx|jsp|php)$|/$"
     r"|/Category_\d+/|/column/\d+|/public/column/", re.I)
 ARTICLE_URL = re.compile(r"/t\d{8}_\d+|/art_\d+_\d+|/content_\d+|/post_\d+|/\d{6}/|/show/\d+|/Item/\d+|/detail", re.I)
+FLAT_COLUMN_URL = re.compile(r"/col/col|/Category_\d+/")   # platforms whose column ids are not nested folders
 GROUP_TEXT = re.compile(r"(?:19|20)\d{2}|年报|年度报告|部门|单位|乡镇|街道|镇街")
 
 
@@ -268,8 +269,9 @@ def sub_column_links(html: str, column_url: str) -> list[str]:
     """Links on a column page to its per-publisher or per-year sub-columns (通元镇, 2021年 …).
 
     A sub-column is named like a publisher, a group of them (乡镇街道, 部门) or a year and points at
-    a column-shaped URL: a Hanweb `/col/col{id}/`, a folder below the column's own folder, or,
-    when named by a year or a group, any column-shaped URL of the same host.
+    a column-shaped URL: a Hanweb `/col/col{id}/` or SiteFactory `/Category_{id}/` (flat ids), a folder
+    below the column's own folder, or, when named by a year or a group, any column-shaped URL of the
+    same host.
     """
     column = urlsplit(column_url)
     folder = column.path.rsplit("/", 1)[0] + "/"
@@ -285,7 +287,7 @@ def sub_column_links(html: str, column_url: str) -> list[str]:
                 or not SUB_COLUMN_TEXT.match(text) or recognise_report_title(text)
                 or not SUB_COLUMN_URL.search(parts.path) or ARTICLE_URL.search(parts.path)):
             continue
-        if ("/col/col" in parts.path or (parts.path.startswith(folder) and parts.path != folder)
+        if (FLAT_COLUMN_URL.search(parts.path) or (parts.path.startswith(folder) and parts.path != folder)
                 or GROUP_TEXT.search(text)):
             found.append(url)
     return found

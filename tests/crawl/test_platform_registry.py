@@ -29,6 +29,9 @@ def test_unknown_or_unconfigured_platforms_fall_back_to_the_link_reader():
      "http://x.gov.cn/col/col1/index.html", "hanweb"),
     ("<p>x</p>", "http://x.gov.cn/public/column/6615904?type=4&action=list&catId=6718758", "lonsun"),
     ('<a href="/Xxgknb/show/616527.html?type=1">2024年</a>', "http://x.gov.cn/xxgk/", "lonsun"),
+    ('<span id="pe100_page_通用信息列表_普通式" class="pagecss"><a href="Index_2.aspx">下一页</a></span>',
+     "http://x.gov.cn/zwgk/", "sitefactory"),
+    ("<p>x</p>", "http://x.gov.cn/Category_1172/Index_2.aspx", "sitefactory"),
     ('<a href="/news/1.html">新闻</a>', "http://x.gov.cn/", None),
 ])
 def test_detect_platform_from_markers(html, url, expected):
