@@ -44,6 +44,7 @@ DISCLOSURE_TEXT = re.compile(r"政府信息公开|政务公开|信息公开|政�
 REPORT_COLUMN_TEXT = re.compile(r"信息公开.{0,4}年报|年度报告|工作年报|公开年报|^年报$")
 REPORT_COLUMN_URL = re.compile(r"zfxxgknb|xxgknb|gknb|ndbg|annualreport|nb_\d{4}|/nb/|ndgzbg", re.I)
 DISCLOSURE_URL = re.compile(r"zfxxgk|xxgk|zwgk|gkml|/gk/|public", re.I)
+CATALOGUE_URL = re.compile(r"/gkmlpt/index/?$")   # a Guangdong catalogue: the county's, or a town's or department's subsite
 
 
 @dataclass(frozen=True)
@@ -228,7 +229,11 @@ def find_attachments(html: str, base_url: str, *, body: HTMLParser | Node | None
 
 
 def column_links(html: str, base_url: str) -> list[ColumnLink]:
-    """Links that lead to the annual-report column (score 2) or to a disclosure section (score 1), best first."""
+    """Links that lead to the annual-report column (score 2) or to a disclosure section (score 1), best first.
+
+    A same-host gkmlpt catalogue (`/gkmlpt/index`, `/{subsite}/gkmlpt/index`) counts as a column whatever
+    its text says (县政府, 仙庵镇, 县教育局): its adapter finds the report category in the catalogue's tree.
+    """
     best: dict[str, ColumnLink] = {}
     for node in HTMLParser(html).css("a[href]"):
         href = (node.attributes.get("href") or "").strip()
@@ -240,7 +245,9 @@ def column_links(html: str, base_url: str) -> list[ColumnLink]:
         text = clean_text(node.attributes.get("title") or node.text())
         if recognise_report_title(text):
             continue
-        if REPORT_COLUMN_TEXT.search(text) or (REPORT_COLUMN_URL.search(url) and DISCLOSURE_TEXT.search(text)):
+        if CATALOGUE_URL.search(urlsplit(url).path) and urlsplit(url).netloc == urlsplit(base_url).netloc:
+            score = 2
+        elif REPORT_COLUMN_TEXT.search(text) or (REPORT_COLUMN_URL.search(url) and DISCLOSURE_TEXT.search(text)):
             score = 2
         elif DISCLOSURE_TEXT.search(text) or (DISCLOSURE_URL.search(urlsplit(url).path) and "公开" in text):
             score = 1

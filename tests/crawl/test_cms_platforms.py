@@ -1,7 +1,8 @@
-"""The CMS portal set (动易 SiteFactory 广宁县) crawled over loopback from its home page alone: every
-report archived once as the document itself, no decoy fetched, each list page fetched once."""
+"""The CMS portal set crawled over loopback from home pages alone: 动易 SiteFactory (广宁县) and a Guangdong
+county with one gkmlpt catalogue subsite per town (揭西县). Every report archived once as the document
+itself, no decoy fetched, each list page fetched once, every town's sub-column or subsite read."""
 from collections import Counter
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
@@ -13,48 +14,69 @@ from pipeline.fixtures.portal import FixtureServer
 
 FAST = dict(min_delay_s=0.0, jitter_s=0.0, allow_loopback=True, backoff_base_s=0.02, backoff_max_s=0.1,
             retries=1, max_retry_after_s=2, connect_timeout_s=2, read_timeout_s=5)
-PORTAL = "sitefactory-guangning"
+PORTALS = ("sitefactory-guangning", "gkmlpt-jiexi")
 
 
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory):
     with FixtureServer(portals="cms", host_base="127.0.16.2") as server:
-        portals = [portal for portal in server.portals() if portal.portal_id == PORTAL]
-        assert portals and portals[0].platform is None and not portals[0].report_columns
+        portals = server.portals()
+        assert {p.portal_id for p in portals} == set(PORTALS)
+        assert all(p.platform is None and not p.report_columns for p in portals)
         outcome = run_crawl(portals, archive_root=tmp_path_factory.mktemp("archive"),
                             settings=FetchSettings(**FAST), run_id="n1")
-        host = urlsplit(server.home_urls()[PORTAL]).netloc
-        site = next(spec.build_site() for spec in cms_portals() if spec.portal_id == PORTAL)
-        yield outcome, server.manifest(portal_id=PORTAL), site, [r for r in server.requests if r.host == host]
+        hosts = {pid: urlsplit(url).netloc for pid, url in server.home_urls().items()}
+        requests = {pid: [r for r in server.requests if r.host == host] for pid, host in hosts.items()}
+        manifests = {pid: server.manifest(portal_id=pid) for pid in PORTALS}
+        sites = {spec.portal_id: spec.build_site() for spec in cms_portals()}
+        yield outcome, manifests, sites, requests
 
 
-def test_every_report_is_archived_once_as_the_document_itself(crawled):
-    outcome, manifest, _, _ = crawled
-    health = next(h for h in outcome.health if h.portal_id == PORTAL)
+@pytest.mark.parametrize("portal_id", PORTALS)
+def test_every_report_is_archived_once_as_the_document_itself(crawled, portal_id):
+    outcome, manifests, _, _ = crawled
+    health = next(h for h in outcome.health if h.portal_id == portal_id)
     assert health.outcome == "ok", health.detail
-    documents = [d for d in outcome.documents if d.portal_id == PORTAL]
-    assert sorted((d.url, d.sha256) for d in documents) == sorted((r.url, r.sha256) for r in manifest)
+    documents = [d for d in outcome.documents if d.portal_id == portal_id]
+    assert sorted((d.url, d.sha256) for d in documents) == sorted((r.url, r.sha256) for r in manifests[portal_id])
     assert len({d.sha256 for d in documents}) == len(documents)
 
 
-def test_no_decoy_is_fetched(crawled):
-    _, _, site, requests = crawled
-    decoys = {path for path, _, _ in site.decoys()}
-    assert decoys and not {r.path for r in requests} & decoys
+@pytest.mark.parametrize("portal_id", PORTALS)
+def test_no_decoy_is_fetched(crawled, portal_id):
+    _, _, sites, requests = crawled
+    decoys = {decoy[0] for decoy in sites[portal_id].decoys()}
+    assert decoys and not {r.path for r in requests[portal_id]} & decoys
 
 
-def test_each_list_page_is_fetched_once_and_page_one_never_again(crawled):
-    _, _, site, requests = crawled
-    pages = Counter(r.path for r in requests if r.path.startswith(site.list_path("main").rsplit("/", 1)[0] + "/"))
+def test_sitefactory_list_pages_are_fetched_once_and_page_one_never_again(crawled):
+    _, _, sites, requests = crawled
+    site = sites["sitefactory-guangning"]
+    folder = site.list_path("main").rsplit("/", 1)[0] + "/"
+    pages = Counter(r.path for r in requests["sitefactory-guangning"] if r.path.startswith(folder))
     count = site.page_count("main")
     assert count >= 3
     assert pages == Counter([site.list_path("main")] + [site.list_path("main", n) for n in range(2, count + 1)])
 
 
-def test_the_towns_sub_columns_are_read(crawled):
-    _, _, site, requests = crawled
+def test_sitefactory_town_sub_columns_are_read(crawled):
+    _, _, sites, requests = crawled
+    site = sites["sitefactory-guangning"]
     towns = {site.list_path(key) for key in site.columns if key != "main"}
-    assert towns and towns <= {r.path for r in requests}
+    assert towns and towns <= {r.path for r in requests["sitefactory-guangning"]}
+
+
+def test_each_gkmlpt_subsite_is_read_through_its_own_api_page_by_page(crawled):
+    _, _, sites, requests = crawled
+    site = sites["gkmlpt-jiexi"]
+    calls = Counter((urlsplit(r.path).path, dict(parse_qsl(urlsplit(r.path).query))["sid"],
+                     dict(parse_qsl(urlsplit(r.path).query))["page"])
+                    for r in requests["gkmlpt-jiexi"] if "/gkmlpt/api/" in r.path)
+    expected = Counter()
+    for key in site.columns:
+        api = f"{site.prefix(key)}/gkmlpt/api/all/{site.category(key)}"
+        expected.update((api, site.sid(key), str(n)) for n in range(1, -(-len(site.items(key)) // 3) + 1))
+    assert len(site.columns) == 4 and calls == expected
 
 
 def test_sitefactory_detection_does_not_misfire_on_the_showcase_portals():
