@@ -7,7 +7,8 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from pipeline.crawl.crawler import run_crawl
-from pipeline.crawl.platforms import detect_platform
+from pipeline.crawl.platforms import Page, detect_platform
+from pipeline.crawl.platforms.sitefactory import SiteFactoryAdapter
 from pipeline.crawl.settings import FetchSettings
 from pipeline.fixtures.catalogue import cms_portals, showcase_portals
 from pipeline.fixtures.portal import FixtureServer
@@ -87,3 +88,11 @@ def test_sitefactory_detection_does_not_misfire_on_the_showcase_portals():
             if route.content_type.startswith("text/html"):
                 text = site.body(path).decode(site.encoding, errors="replace")
                 assert detect_platform(text, site.base_url + path) != "sitefactory", (spec.portal_id, path)
+
+
+def test_sitefactory_table_rows_take_title_and_date_from_the_title_attribute():
+    row = ('<ul class="newsList"><table><tr><td class="title"><a href="/Item/88.aspx" title="标题：广宁县2023年政府信息公开'
+           '工作年度报告&#xD;点击数：12&#xD;发表时间：2024年01月19日">广宁县2023年政府信息公开工作…</a></td></tr></table></ul>')
+    [entry] = SiteFactoryAdapter().parse_listing(Page("http://x.gov.cn/Category_9/Index_2.aspx", row)).entries
+    assert (entry.title, entry.url, entry.date.isoformat()) == (
+        "广宁县2023年政府信息公开工作年度报告", "http://x.gov.cn/Item/88.aspx", "2024-01-19")

@@ -181,3 +181,10 @@ def test_every_same_host_gkmlpt_catalogue_is_a_column_whatever_its_text():
     assert [(link.url, link.score) for link in column_links(page, "http://x.gov.cn/zwgk/index.html")] == [
         ("http://x.gov.cn/gkmlpt/index", 2), ("http://x.gov.cn/hpjd/gkmlpt/index", 2), ("http://x.gov.cn/jyj/gkmlpt/index", 2),
         ("http://www.jieyang.gov.cn/gkmlpt/index", 1)]   # another host's catalogue is only a section
+
+
+def test_ucap_document_links_are_attachments():
+    body = ('<div class="article"><p>全文见附件：<a href="/doc/ucap/1749973237782081536/document/20250121/FST3CSb2.pdf">'
+            'X县2024年政府信息公开工作年度报告.pdf</a></p></div>')
+    [attachment] = find_attachments(body, "https://x.gov.cn/art/2025/1/21/art_1_2.html")
+    assert attachment.url == "https://x.gov.cn/doc/ucap/1749973237782081536/document/20250121/FST3CSb2.pdf"

@@ -1,6 +1,7 @@
 """动易 SiteFactory (PowerEasy): ASP.NET portals whose columns are `/Category_{id}/Index.aspx`.
 
-A column lists its own and its sub-columns' articles as `ul.infoList li` (or `ul.newsList li`):
+A column lists its own and its sub-columns' articles as `ul.infoList li` (or `ul.newsList li`, or
+`ul.newsList` table rows with the link in `td.title`):
 `<span class="date">`, a `<a class="node">[子栏目]</a>` link to the sub-column, then the article
 `<a href="/Item/{id}.aspx" title="标题：…&#xD;点击数：…&#xD;发表时间：…">` whose text may be cut with `…`.
 Page N ≥ 2 is `Index_N.aspx` beside `Index.aspx` (`Index_1.aspx` is page 1 again); the pager
@@ -27,7 +28,7 @@ from pipeline.crawl.discovery import (
 from pipeline.crawl.platforms.base import Listing, ListingEntry, Page, PageRequest, PlatformAdapter
 
 MARKERS = re.compile(r"pe100_page_|\{pe\.begin\.pagination\}|keyword_PowerEasy|/Category_\d+/Index(?:_\d+)?\.aspx")
-LIST_LINKS = "ul.infoList li a[href], ul.newsList li a[href]"
+LIST_LINKS = "ul.infoList li a[href], ul.newsList li a[href], ul.newsList td.title a[href]"
 PAGE_NAME = re.compile(r"^(?:Index(?:_(\d+))?\.aspx)?$", re.I)
 TITLE_FIELD = re.compile(r"^标题[:：]\s*")
 PUBLISHED_FIELD = re.compile(r"发表时间[:：]\s*(\S+)")
