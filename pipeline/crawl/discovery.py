@@ -44,6 +44,7 @@ DISCLOSURE_TEXT = re.compile(r"政府信息公开|政务公开|信息公开|政�
 REPORT_COLUMN_TEXT = re.compile(r"信息公开.{0,4}年报|年度报告|工作年报|公开年报|^年报$")
 REPORT_COLUMN_URL = re.compile(r"zfxxgknb|xxgknb|gknb|ndbg|annualreport|nb_\d{4}|/nb/|ndgzbg", re.I)
 DISCLOSURE_URL = re.compile(r"zfxxgk|xxgk|zwgk|gkml|/gk/|public", re.I)
+CATALOGUE_URL = re.compile(r"/gkmlpt/index/?$")   # a Guangdong catalogue: the county's, or a town's or department's subsite
 
 
 @dataclass(frozen=True)
@@ -228,7 +229,11 @@ def find_attachments(html: str, base_url: str, *, body: HTMLParser | Node | None
 
 
 def column_links(html: str, base_url: str) -> list[ColumnLink]:
-    """Links that lead to the annual-report column (score 2) or to a disclosure section (score 1), best first."""
+    """Links that lead to the annual-report column (score 2) or to a disclosure section (score 1), best first.
+
+    A same-host gkmlpt catalogue (`/gkmlpt/index`, `/{subsite}/gkmlpt/index`) counts as a column whatever
+    its text says (县政府, 仙庵镇, 县教育局): its adapter finds the report category in the catalogue's tree.
+    """
     best: dict[str, ColumnLink] = {}
     for node in HTMLParser(html).css("a[href]"):
         href = (node.attributes.get("href") or "").strip()
@@ -240,7 +245,9 @@ def column_links(html: str, base_url: str) -> list[ColumnLink]:
         text = clean_text(node.attributes.get("title") or node.text())
         if recognise_report_title(text):
             continue
-        if REPORT_COLUMN_TEXT.search(text) or (REPORT_COLUMN_URL.search(url) and DISCLOSURE_TEXT.search(text)):
+        if CATALOGUE_URL.search(urlsplit(url).path) and urlsplit(url).netloc == urlsplit(base_url).netloc:
+            score = 2
+        elif REPORT_COLUMN_TEXT.search(text) or (REPORT_COLUMN_URL.search(url) and DISCLOSURE_TEXT.search(text)):
             score = 2
         elif DISCLOSURE_TEXT.search(text) or (DISCLOSURE_URL.search(urlsplit(url).path) and "公开" in text):
             score = 1
@@ -261,6 +268,7 @@ SUB_COLUMN_URL = re.compile(
     r"/col/col\d+/(?:index\.html?)?$|/(?:index|list|lists|xxgk_lists?)(?:_\d+)?\.(?:s?html?|aspx|jsp|php)$|/$"
     r"|/Category_\d+/|/column/\d+|/public/column/", re.I)
 ARTICLE_URL = re.compile(r"/t\d{8}_\d+|/art_\d+_\d+|/content_\d+|/post_\d+|/\d{6}/|/show/\d+|/Item/\d+|/detail", re.I)
+FLAT_COLUMN_URL = re.compile(r"/col/col|/Category_\d+/")   # platforms whose column ids are not nested folders
 GROUP_TEXT = re.compile(r"(?:19|20)\d{2}|年报|年度报告|部门|单位|乡镇|街道|镇街")
 
 
@@ -268,8 +276,9 @@ def sub_column_links(html: str, column_url: str) -> list[str]:
     """Links on a column page to its per-publisher or per-year sub-columns (通元镇, 2021年 …).
 
     A sub-column is named like a publisher, a group of them (乡镇街道, 部门) or a year and points at
-    a column-shaped URL: a Hanweb `/col/col{id}/`, a folder below the column's own folder, or,
-    when named by a year or a group, any column-shaped URL of the same host.
+    a column-shaped URL: a Hanweb `/col/col{id}/` or SiteFactory `/Category_{id}/` (flat ids), a folder
+    below the column's own folder, or, when named by a year or a group, any column-shaped URL of the
+    same host.
     """
     column = urlsplit(column_url)
     folder = column.path.rsplit("/", 1)[0] + "/"
@@ -285,7 +294,7 @@ def sub_column_links(html: str, column_url: str) -> list[str]:
                 or not SUB_COLUMN_TEXT.match(text) or recognise_report_title(text)
                 or not SUB_COLUMN_URL.search(parts.path) or ARTICLE_URL.search(parts.path)):
             continue
-        if ("/col/col" in parts.path or (parts.path.startswith(folder) and parts.path != folder)
+        if (FLAT_COLUMN_URL.search(parts.path) or (parts.path.startswith(folder) and parts.path != folder)
                 or GROUP_TEXT.search(text)):
             found.append(url)
     return found

@@ -12,7 +12,8 @@ from urllib.parse import urlsplit
 
 from pipeline.registry.model import Politeness, Portal, ReportColumn
 
-PLATFORMS = ("hanweb", "jpaas", "trs", "gkmlpt", "generic", "hanweb_xxgk", "lonsun", "epoint", "truecms")
+PLATFORMS = ("hanweb", "jpaas", "trs", "gkmlpt", "generic", "hanweb_xxgk", "lonsun", "epoint", "truecms",
+             "sitefactory")
 PUBLISHER_LEVELS = ("province", "city", "county", "town", "sub-district", "department")
 GENERIC_REQUIRED_PARAMS = ("list_selector",)
 PORTAL_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")

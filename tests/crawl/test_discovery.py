@@ -163,3 +163,28 @@ def test_a_catalogue_page_found_on_the_way_is_taken_as_the_column():
              "http://x.gov.cn/gkmlpt/index": "<script>window._CONFIG = {SID: '1'};</script>"}
     found = asyncio.run(discover_columns("http://x.gov.cn/", site(pages), is_column=lambda text, url: "_CONFIG" in text))
     assert found == ["http://x.gov.cn/gkmlpt/index"]
+
+
+def test_sitefactory_town_columns_at_flat_category_ids_are_sub_columns():
+    from pipeline.crawl.discovery import sub_column_links
+
+    page = ('<a href="/Category_1/Index.aspx">网站首页</a><a href="/Category_35/Index.aspx">排沙镇</a>'
+            '<a href="/Category_36/Index.aspx">南街街道</a><a class="node" href="/Category_35/Index.aspx">[排沙镇]</a>'
+            '<a href="/Item/1001.aspx">排沙镇人民政府2024年政府信息公开工作年度报告</a>')
+    assert sub_column_links(page, "http://x.gov.cn/Category_34/Index.aspx") == [
+        "http://x.gov.cn/Category_35/Index.aspx", "http://x.gov.cn/Category_36/Index.aspx"]
+
+
+def test_every_same_host_gkmlpt_catalogue_is_a_column_whatever_its_text():
+    page = ('<a href="/gkmlpt/index">揭西县信息公开目录</a><a href="/hpjd/gkmlpt/index">河婆街道</a>'
+            '<a href="/jyj/gkmlpt/index">县教育局</a><a href="http://www.jieyang.gov.cn/gkmlpt/index">揭阳市政府信息公开</a>')
+    assert [(link.url, link.score) for link in column_links(page, "http://x.gov.cn/zwgk/index.html")] == [
+        ("http://x.gov.cn/gkmlpt/index", 2), ("http://x.gov.cn/hpjd/gkmlpt/index", 2), ("http://x.gov.cn/jyj/gkmlpt/index", 2),
+        ("http://www.jieyang.gov.cn/gkmlpt/index", 1)]   # another host's catalogue is only a section
+
+
+def test_ucap_document_links_are_attachments():
+    body = ('<div class="article"><p>全文见附件：<a href="/doc/ucap/1749973237782081536/document/20250121/FST3CSb2.pdf">'
+            'X县2024年政府信息公开工作年度报告.pdf</a></p></div>')
+    [attachment] = find_attachments(body, "https://x.gov.cn/art/2025/1/21/art_1_2.html")
+    assert attachment.url == "https://x.gov.cn/doc/ucap/1749973237782081536/document/20250121/FST3CSb2.pdf"

@@ -8,6 +8,7 @@ import pytest
 
 from pipeline.crawl.crawler import run_crawl
 from pipeline.crawl.platforms import Page, PageRequest, PlatformAdapter
+from pipeline.crawl.platforms.sitefactory import SiteFactoryAdapter
 from pipeline.crawl.platforms.trs import TrsAdapter
 from pipeline.crawl.settings import FetchSettings
 from pipeline.fixtures.http import LoopbackHTTPServer, Response
@@ -28,6 +29,22 @@ COLUMN_CHROME = "政府信息公开年报 当前位置：首页 &gt; 政府信�
 def test_create_page_html_variants_are_announced_once_by_the_first_page(url, call, pages):
     page = Page(url, f"<ul><li><a href='./202401/t20240110_1.html'>x</a></li></ul><script>{call};</script>")
     assert [r.url for r in TrsAdapter().next_pages(page)] == [BASE + name for name in pages]
+
+
+SITEFACTORY_PAGER = ('<div class="page"><span class="pagecss"><a href="Index.aspx">首页</a> <a href="Index_2.aspx">2</a> '
+                     '<a href="Index_2.aspx">下一页</a> <a href="Index_4.aspx">尾页</a> '
+                     '<a href="/Category_9/Index_40.aspx">其他栏目</a></span></div>')
+
+
+@pytest.mark.parametrize(("url", "pages"), [
+    ("http://x.gov.cn/Category_34/Index.aspx", ["Index_2.aspx", "Index_3.aspx", "Index_4.aspx"]),
+    ("http://x.gov.cn/Category_34/", ["Index_2.aspx", "Index_3.aspx", "Index_4.aspx"]),
+    ("http://x.gov.cn/Category_34/Index_1.aspx", ["Index_2.aspx", "Index_3.aspx", "Index_4.aspx"]),
+    ("http://x.gov.cn/Category_34/Index_2.aspx", []),   # a later page announces nothing: no loop, page 1 never again
+])
+def test_sitefactory_pages_are_announced_once_by_the_first_page_up_to_the_last(url, pages):
+    got = SiteFactoryAdapter().next_pages(Page(url, SITEFACTORY_PAGER))
+    assert [r.url for r in got] == ["http://x.gov.cn/Category_34/" + name for name in pages]
 
 
 @pytest.mark.parametrize(("markup", "expected"), [

@@ -38,6 +38,9 @@ def test_unknown_or_unconfigured_platforms_fall_back_to_the_link_reader():
     ("<script>$('#list').truecmsList({columnId:'8a84', proxyUrl:'/TrueCMS/messageController/getMessage.do'});</script>",
      "http://x.gov.cn/rgzf/ndbg/list.html", "truecms"),
     ('cb({"result":""});', "http://x.gov.cn/TrueCMS/messageController/getMessage.do?columnId=1", "truecms"),
+    ('<span id="pe100_page_通用信息列表_普通式" class="pagecss"><a href="Index_2.aspx">下一页</a></span>',
+     "http://x.gov.cn/zwgk/", "sitefactory"),
+    ("<p>x</p>", "http://x.gov.cn/Category_1172/Index_2.aspx", "sitefactory"),
     ('<a href="/news/1.html">新闻</a>', "http://x.gov.cn/", None),
 ])
 def test_detect_platform_from_markers(html, url, expected):

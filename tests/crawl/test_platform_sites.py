@@ -5,7 +5,8 @@ pytest.register_assert_rewrite("tests.crawl.site_cases")
 
 from tests.crawl.site_cases import case_files, check_case  # noqa: E402
 
-PLATFORMS = ("hanweb", "jpaas", "trs", "gkmlpt", "generic", "hanweb_xxgk", "lonsun", "epoint", "truecms")
+PLATFORMS = ("hanweb", "jpaas", "trs", "gkmlpt", "generic", "hanweb_xxgk", "lonsun", "epoint", "truecms",
+             "sitefactory")
 CASES = [(platform, page) for platform in PLATFORMS for page in case_files(platform)]
 
 

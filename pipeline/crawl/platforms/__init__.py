@@ -12,21 +12,22 @@ from pipeline.crawl.platforms.gkmlpt import GkmlptAdapter
 from pipeline.crawl.platforms.hanweb import HanwebAdapter
 from pipeline.crawl.platforms.jpaas import JpaasAdapter
 from pipeline.crawl.platforms.lonsun import LonsunAdapter
+from pipeline.crawl.platforms.sitefactory import SiteFactoryAdapter
 from pipeline.crawl.platforms.trs import TrsAdapter
 from pipeline.crawl.platforms.truecms import TruecmsAdapter
 from pipeline.crawl.platforms.xxgk import XxgkAdapter
 
 ADAPTERS: dict[str, type[PlatformAdapter]] = {
     adapter.name: adapter for adapter in (HanwebAdapter, JpaasAdapter, TrsAdapter, GkmlptAdapter, GenericAdapter,
-                                          XxgkAdapter, LonsunAdapter, EpointAdapter, TruecmsAdapter)
+                                          XxgkAdapter, LonsunAdapter, EpointAdapter, TruecmsAdapter, SiteFactoryAdapter)
 }
 DETECTION_ORDER = (GkmlptAdapter, JpaasAdapter, EpointAdapter, TruecmsAdapter, XxgkAdapter, HanwebAdapter,
-                   LonsunAdapter, TrsAdapter)
+                   LonsunAdapter, SiteFactoryAdapter, TrsAdapter)
 
 
 def detect_platform(html: str, url: str) -> str | None:
     """The platform whose markers the page carries (gkmlpt, jpaas, epoint, truecms, hanweb_xxgk, hanweb, lonsun,
-    trs), or None."""
+    sitefactory, trs), or None."""
     for adapter in DETECTION_ORDER:
         if adapter.detect(html, url):
             return adapter.name

@@ -3,7 +3,10 @@
 The column page only yields the site id and category tree; the entries come from
 `/gkmlpt/api/all/{cat}?page=N&sid={SID}` (`total`, `articles[]` with `title`, `url`,
 `publisher`, `display_publish_time`). The report category is the `#{cat}` of the column URL,
-the portal's `category` param, or every tree node named like 年报 / 年度报告.
+the portal's `category` param, or every tree node named like 年报 / 年度报告. A town's or
+department's subsite sits below the county host (`/yjzjj/gkmlpt/index`) with its own SID and
+answers its API below the same prefix (`/yjzjj/gkmlpt/api/all/721?page=1&sid=662021`, as public
+scrapers of yangjiang.gov.cn, zhaoqing.gov.cn and chancheng.gov.cn subsites request it).
 """
 from __future__ import annotations
 
@@ -66,8 +69,10 @@ class GkmlptAdapter(PlatformAdapter):
                 except json.JSONDecodeError:
                     tree = []
                 categories = [str(n["id"]) for n in _tree_nodes(tree) if "id" in n and REPORT_CATEGORY.search(str(n.get("name", "")))]
+        path = urlsplit(page.url).path
+        prefix = path[:path.find("/gkmlpt/")] if "/gkmlpt/" in path else ""
         return [
-            PageRequest(urljoin(page.url, f"/gkmlpt/api/all/{category}?" + urlencode({"page": "1", "sid": sid})))
+            PageRequest(urljoin(page.url, f"{prefix}/gkmlpt/api/all/{category}?" + urlencode({"page": "1", "sid": sid})))
             for category in dict.fromkeys(categories)
         ]
 
