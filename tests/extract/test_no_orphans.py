@@ -71,8 +71,10 @@ def assert_gone(*pids: int, within_s: float = 10) -> None:
 
 
 def caller(code: str) -> subprocess.Popen:
-    """A Python process running `code`, leading a process group of its own like a job in a terminal."""
-    return subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, start_new_session=True,
+    """A Python process running `code`, leading a process group of its own like a job in a terminal. It
+    takes SIGINT as Python does by default even when this test runs where it is ignored (a shell's `&`)."""
+    prelude = "import signal\nsignal.signal(signal.SIGINT, signal.default_int_handler)\n"
+    return subprocess.Popen([sys.executable, "-c", prelude + code], cwd=ROOT, start_new_session=True,
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 
