@@ -9,6 +9,11 @@ what happened. Results come back in input order.
 A worker proves it can parse (a tiny built-in page) before it takes a document. One that cannot
 start under its memory limit raises ``WorkerStartupError``: the limit is wrong, not the document.
 
+No worker outlives its caller, nor leaves a LibreOffice conversion behind: a worker exits (killing
+its conversion) as soon as the process that started it is gone, however that one ended; and a worker
+killed for overrunning is killed with the process groups of its children (LibreOffice runs in its
+own session, which a terminal's Ctrl-C does not reach).
+
     for report in parse_many([(source, path_or_bytes, filename, content_type), ...],
                              timeout_s=60, memory_mb=2048, workers=2):
         ...
@@ -18,8 +23,10 @@ from __future__ import annotations
 import contextlib
 import os
 import resource
+import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -33,6 +40,7 @@ Item = tuple[str, bytes | Path, str | None, str | None]
 STARTUP_TIMEOUT_S = 120.0  # importing polars & co. on a loaded machine
 MAX_BUFFERED = 32          # finished reports held per worker while an earlier one is still parsing
 READY = "ready"
+PARENT_POLL_S = 1.0        # how often a worker checks that the process that started it is still there
 SELF_TEST_PAGE = "<html><body><h1>自检</h1><table><tr><td>一</td><td>1</td></tr></table></body></html>".encode()
 
 
@@ -103,7 +111,8 @@ class _Worker:
         parent_read, child_write = os.pipe()
         child_read, parent_write = os.pipe()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "pipeline.extract.isolate", str(child_read), str(child_write), str(self.memory_mb)],
+            [sys.executable, "-m", "pipeline.extract.isolate", str(child_read), str(child_write), str(self.memory_mb),
+             str(os.getpid())],
             pass_fds=(child_read, child_write), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
         os.close(child_read)
         os.close(child_write)
@@ -185,6 +194,7 @@ class _Worker:
     def _close(self) -> int | None:
         if self.process is None:
             return None
+        _kill_child_groups(self.process.pid)
         self.process.kill()
         code = self.process.wait()
         self.reader.close()
@@ -206,9 +216,48 @@ def _error(source: str, message: str) -> ParsedReport:
     return ParsedReport(source=source, status="error", error=message)
 
 
-def _serve(read_fd: int, write_fd: int, memory_mb: int) -> None:
+def _kill_child_groups(pid: int) -> None:
+    """Kill the process groups that children of `pid` lead in sessions of their own (a LibreOffice
+    conversion), which killing `pid` alone would orphan. Reads /proc; elsewhere it does nothing."""
+    own_group = os.getpgid(0)
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as stat:
+                fields = stat.read().rpartition(")")[2].split()
+        except OSError:
+            continue
+        ppid, pgid = int(fields[1]), int(fields[2])
+        if ppid == pid and pgid not in (own_group, pid) and pgid == int(entry):
+            with contextlib.suppress(OSError):
+                os.killpg(pgid, signal.SIGKILL)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Watchdog thread of a worker: once the process that started it is gone (it was killed, or
+    interrupted while this worker was busy), kill any LibreOffice conversion and exit."""
+    while True:
+        time.sleep(PARENT_POLL_S)
+        if os.getppid() != parent:
+            office = sys.modules.get("pipeline.extract.formats.office")
+            if office is not None:
+                with contextlib.suppress(BaseException):
+                    office.kill_conversions()
+            os._exit(1)
+
+
+def _serve(read_fd: int, write_fd: int, memory_mb: int, parent: int | None = None) -> None:
     """Worker loop: limit this process's address space, prove it can parse, then parse documents until told to stop."""
     reader, writer = Connection(read_fd, writable=False), Connection(write_fd, readable=False)
+    if parent is not None:
+        if os.getppid() != parent:
+            return  # the caller is already gone
+        threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True, name="exit-with-parent").start()
     try:
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -254,4 +303,4 @@ def _serve(read_fd: int, write_fd: int, memory_mb: int) -> None:
 
 
 if __name__ == "__main__":
-    _serve(int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]))
+    _serve(int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]) if len(sys.argv) > 4 else None)

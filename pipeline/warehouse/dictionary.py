@@ -44,8 +44,54 @@ From other tools:
 Evidence's DuckDB source takes the file path with `read_only: true`. Short-lived tools that open,
 query and close (the CLI, `gongkai sql`, Superset's per-query connections) see each new night.
 
-**Minimum DuckDB: 1.1.0.** The file is written with `storage_compatibility_version` v1.1.0; DuckDB
-1.1.x (tested in CI with 1.1.3, `tests/compat/old_duckdb.py`) and every later version open it and
+**Superset** (tried with apache-superset 6.1.0, duckdb-engine 0.17.0, duckdb 2.0.1, SQLAlchemy
+1.4.54 on Python 3.11; `tests/compat/superset_check.py` repeats every step below and checks it).
+Install it in its own virtualenv, not gongkai's (Superset pins its own Flask, SQLAlchemy and pandas).
+`pip install apache-superset` alone gave a Superset whose CLI and connection test fail: it does not
+declare `rich` (`superset db upgrade`: `No module named 'rich'`) or `cachetools` (adding a database:
+"Connection failed, please check your connection settings", from `No module named 'cachetools'`),
+and it resolves Flask-Caching 2.5.1, which it cannot start with (`unexpected keyword argument
+'ignore_delete_many_errors'`); 2.3.1 works:
+
+    python3 -m venv /opt/superset-venv
+    /opt/superset-venv/bin/pip install apache-superset duckdb-engine rich cachetools 'flask-caching==2.3.1'
+
+`superset_config.py` (its path in `SUPERSET_CONFIG_PATH`), with a metadata database in SQLite:
+
+    SECRET_KEY = "a long random string"           # e.g. the output of: openssl rand -base64 42
+    SQLALCHEMY_DATABASE_URI = "sqlite:////opt/superset/superset.db"
+
+    export SUPERSET_CONFIG_PATH=/opt/superset/superset_config.py FLASK_APP=superset
+    superset db upgrade
+    superset fab create-admin --username admin --firstname a --lastname b --email a@example.org --password …
+    superset init
+    superset run -p 8088                          # development server; gunicorn for real use
+
+Then *Settings → Database connections → + Database → DuckDB* (or `POST /api/v1/database/`) with the
+SQLAlchemy URI of the published file, read-only. Both of these forms worked; SQL Lab then answers
+`SELECT * FROM out_county_rankings` with rows and `SELECT current_setting('access_mode')` with `read_only`:
+
+    duckdb:////abs/path/warehouse/gongkai.duckdb?access_mode=read_only
+    duckdb:////abs/path/warehouse/gongkai.duckdb   with Advanced → Other → Engine parameters:
+                                                   {"connect_args": {"read_only": true}}
+
+No pool setting is needed to read the newest night: Superset builds every query's engine with
+SQLAlchemy's `NullPool` (whatever `engine_params` say about `poolclass`), so each query opens the file
+afresh, and a night published by `os.replace` between two SQL Lab queries is seen by the second
+(checked). Caveats found: a SQLAlchemy engine with the default pool — e.g. a hand-written app on
+duckdb-engine — keeps its pooled connection on the replaced night until disposed; pass
+`poolclass=sqlalchemy.pool.NullPool` to `create_engine`. And while any connection to the file stays
+open in a process, DuckDB gives every other connection to that path in the process the same database
+instance: the check saw a `NullPool` engine read the old night until the pooled engine was disposed,
+and a connection opened with a different configuration (Superset adds a `custom_user_agent` setting)
+fails with "Can't open a connection to same database file with a different configuration than
+existing connections". So do not open the warehouse in the Superset process by other means.
+Superset's duckdb-engine brings DuckDB 2.x today; a Superset image that bundles DuckDB 1.x must be
+at 1.1.0 or later (below).
+
+**Minimum DuckDB: 1.1.0.** The file is written with `storage_compatibility_version` v1.1.0
+(`STORAGE_COMPATIBILITY` in `pipeline/warehouse/publish.py`); DuckDB 1.1.x (tested in CI with 1.1.3,
+`tests/compat/old_duckdb.py`; 1.1.0 itself was checked by hand) and every later version open it and
 read every view. DuckDB 1.0.x cannot: it fails with `Serialization Error … field id: 103` on the
 primary-key indexes newer engines write. `gongkai export --format parquet DIR` writes every table
 and view as Parquet for tools without DuckDB.

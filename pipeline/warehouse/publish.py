@@ -7,7 +7,8 @@ that, checkpoints it, and `os.replace`s it onto the published path. A reader tha
 file open keeps reading the old inode undisturbed; the next connection sees the new night.
 
 Files are written with storage_compatibility_version v1.1.0 so the DuckDB 1.1+ engines that BI
-tools bundle (Superset's duckdb-engine pins duckdb<2) open the published warehouse. v1.0.0 would
+tools bundle open the published warehouse (duckdb-engine itself asks only duckdb>=0.5: a Superset
+installed today gets DuckDB 2.x, an older image or a pinned environment a 1.x). v1.0.0 would
 promise more than it keeps: DuckDB 1.0 cannot read the primary-key indexes that DuckDB >= 1.5
 writes under any setting.
 """

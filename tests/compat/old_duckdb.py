@@ -1,6 +1,7 @@
 """Open a published warehouse with an old DuckDB and read every view.
 
-BI tools bundle older DuckDB engines (Superset's duckdb-engine pins duckdb<2). `.ci/run` runs this
+BI tools bundle older DuckDB engines (duckdb-engine asks only duckdb>=0.5, so a Superset image or
+a pinned environment may carry a 1.x). `.ci/run` runs this
 script in a side virtualenv with duckdb==1.1.3 against the demo warehouse; it needs nothing but
 duckdb, so it does not import gongkai.
 

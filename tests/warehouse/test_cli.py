@@ -52,3 +52,24 @@ def test_export_writes_every_table_and_view(tmp_path):
 def test_data_dictionary_is_generated_not_hand_kept():
     committed = (project_root() / "warehouse" / "README.md").read_text(encoding="utf-8")
     assert committed == dictionary.render(), "warehouse/README.md is stale: run `gongkai warehouse-docs`"
+
+
+def test_documented_minimum_duckdb_is_the_publish_setting_and_ci_tests_it():
+    """The data dictionary's minimum DuckDB, the storage_compatibility_version publish writes with and the
+    old DuckDB `.ci/run` opens the demo warehouse with must agree: the CI engine is at or above the minimum."""
+    import re
+
+    from pipeline.warehouse.publish import STORAGE_COMPATIBILITY
+
+    minimum = STORAGE_COMPATIBILITY.removeprefix("v")
+    assert f"**Minimum DuckDB: {minimum}.**" in dictionary.HEADER
+    assert f"`storage_compatibility_version` {STORAGE_COMPATIBILITY}" in dictionary.HEADER
+    ci = (project_root() / ".ci" / "run").read_text(encoding="utf-8")
+    tested = re.search(r"pip install -q duckdb==([0-9.]+)", ci).group(1)
+    assert f"tested in CI with {tested}" in dictionary.HEADER
+
+    def version(text: str) -> tuple[int, ...]:
+        return tuple(int(part) for part in text.split("."))
+
+    assert version(minimum) <= version(tested), f"CI tests DuckDB {tested}, below the documented minimum {minimum}"
+    assert version(tested)[:2] == version(minimum)[:2], f"CI should test the oldest supported line, {minimum[:3]}.x"

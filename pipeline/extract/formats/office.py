@@ -4,7 +4,10 @@ Legacy binary Word and WPS files are still common on county portals. LibreOffice
 them faithfully, merged cells included; the DOCX reader does the rest. Each conversion runs
 in its own temporary directory with its own LibreOffice profile (concurrent conversions
 sharing a profile block each other) and is killed, with its whole process group, when it
-exceeds the time limit.
+exceeds the time limit, and also when the conversion is abandoned for any other reason: LibreOffice
+runs in its own session, so a terminal's Ctrl-C (which reaches the caller's process group) never
+reaches it, and a KeyboardInterrupt in the caller would otherwise leave it running.
+`kill_conversions()` kills those still running; a parser worker calls it when its parent is gone.
 """
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from pipeline.extract.formats import docx as docx_reader
 from pipeline.extract.sniff import sniff_format
 
 CONVERT_TIMEOUT_S = 120.0
+_RUNNING: set[int] = set()  # process groups of the conversions running in this process
 INSTALL_HINT = "install LibreOffice (apt-get install libreoffice-writer) to read .doc/.wps/.rtf"
 
 
@@ -49,16 +53,36 @@ def convert_to_docx(data: bytes, *, suffix: str = ".doc", timeout_s: float = CON
                    "--nolockcheck", "--convert-to", "docx", "--outdir", str(Path(tmp) / "out"), str(source)]
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                    start_new_session=True, env={**os.environ, "HOME": tmp})
+        _RUNNING.add(process.pid)
         try:
             _, stderr = process.communicate(timeout=timeout_s)
         except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+            _kill_group(process.pid)
             process.communicate()
             raise UnreadableDocument(f"LibreOffice did not convert the {suffix} file within {timeout_s:g} s: "
                                      "the file is damaged or pathological") from None
+        except BaseException:  # KeyboardInterrupt, SystemExit, …: never leave LibreOffice behind
+            _kill_group(process.pid)
+            process.wait()
+            raise
+        finally:
+            _RUNNING.discard(process.pid)
         converted = Path(tmp) / "out" / "document.docx"
         if process.returncode != 0 or not converted.exists():
             detail = stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
             raise UnreadableDocument(f"LibreOffice could not convert the {suffix} file ({detail[0]}): "
                                      "it is damaged or not a word-processor document")
         return converted.read_bytes()
+
+
+def _kill_group(pgid: int) -> None:
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def kill_conversions() -> None:
+    """Kill every LibreOffice conversion this process started that is still running, with its children."""
+    for pgid in list(_RUNNING):
+        _kill_group(pgid)
