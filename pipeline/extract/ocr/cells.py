@@ -7,8 +7,9 @@ lines (a wrapped label is read line by line and joined), each recognised on its 
 
 A value's reading is doubted (the block's `doubts`) when its least sure character falls below
 CONFIDENT, when it is not a plain number (`0.`, `o`, `1:`), or when the cell has ink but no line
-of text. A doubted cell is read a second time from an enlarged, binarised crop; that reading
-and the first with look-alike characters put right (o→0, l→1, stray dots dropped) are kept in
+of text. A doubted cell is read a second time from an enlarged, binarised crop. It is given the first
+reading that is a number once look-alike characters are put right (o→0, l→1, stray dots
+dropped), so the row keeps its shape, and stays doubted; its other readings are kept in
 `alternatives` for the template arithmetic to choose from.
 """
 from __future__ import annotations
@@ -28,7 +29,7 @@ PAD = 4
 MAX_PIECE = 12      # line heights: about as many characters
 MARGIN = 3          # pixels inside the rules where a cell's own ink starts
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_PLAIN_NUMBER = re.compile(r"^[+\-]?\d[\d,]*(\.\d+)?$")
+_PLAIN_NUMBER = re.compile(r"^\d[\d,]*(\.\d+)?$")   # a sign is doubted: a dash of noise makes one
 _LOOK_ALIKES = str.maketrans({"o": "0", "O": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "i": "1", "|": "1",
                               "S": "5", "B": "8", "Z": "2", "，": ",", "。": "."})
 
@@ -61,7 +62,7 @@ def _glyphs(ink: np.ndarray) -> np.ndarray:
                   and y + h >= stats[j, 1] - 0.2 * tallest and y <= stats[j, 1] + stats[j, 3] + 0.2 * tallest]
         if not beside:
             continue
-        stroke = area >= 0.03 * tallest * tallest
+        stroke = max(w, h) >= 0.3 * tallest or area >= 0.02 * tallest * tallest
         on_baseline = any(y + h / 2 > stats[j, 1] + 0.6 * stats[j, 3] for j in beside)
         between = (any(stats[j, 0] + stats[j, 2] <= x + 1 for j in beside)
                    and any(stats[j, 0] >= x + w - 1 for j in beside))
@@ -146,15 +147,20 @@ def _table(grid: Grid, grey: np.ndarray, ink: np.ndarray, locator: str) -> Table
     second = read_crops([_sharpened(pieces[k][1]) for k in doubtful])
     doubts: dict[tuple[int, int], str] = {}
     alternatives: dict[tuple[int, int], tuple[str, ...]] = {}
+    cell_text = {anchor: "".join(r.text for r in found) for anchor, found in texts.items()}
     for k, again in zip(doubtful, second):
         anchor, first = pieces[k][0], readings[k]
         doubts[anchor] = f"OCR read {first.text!r} with confidence {first.confidence:.2f}"
-        others = [_look_alike(first.text), again.text, _look_alike(again.text)]
-        alternatives[anchor] = tuple(dict.fromkeys(t for t in others if t and t != first.text))
+        readable = [t for t in (_look_alike(first.text), _look_alike(again.text)) if _PLAIN_NUMBER.match(t)]
+        # a doubted value keeps its place as a value (`l` → `1`) so the row stays whole; it stays doubted
+        cell_text[anchor] = first.text if _PLAIN_NUMBER.match(first.text) or not readable else readable[0]
+        others = (first.text, again.text, *readable)
+        alternatives[anchor] = tuple(dict.fromkeys(t for t in others if t and t != cell_text[anchor]))
     for anchor, found in texts.items():
         if all(not r.text for r in found):
             doubts[anchor] = "ink in the cell but no text recognised"
-    cell_text = {anchor: "".join(r.text for r in found) for anchor, found in texts.items()}
+        elif anchor not in doubts and _is_value_text(cell_text[anchor]) and not _PLAIN_NUMBER.match(cell_text[anchor]):
+            doubts[anchor] = f"OCR read {cell_text[anchor]!r}, which is neither a label nor a number"
     cells = [[cell_text.get(a, "") for a in row] for row in anchors]
     return TableBlock(cells, [list(row) for row in anchors], locator, read_by="ocr",
                       doubts=doubts, alternatives=alternatives)
