@@ -67,17 +67,36 @@ def settle(cells: list[Cell], blocks: list[Block]) -> list[Cell]:
     alternatives = {f"{b.locator}, row {r + 1}, col {c + 1}": texts
                     for b in blocks if isinstance(b, TableBlock) for (r, c), texts in b.alternatives.items()}
     identities = equations(by_key)
-    for key, cell in by_key.items():
-        if set(cell.flags) != {"uncertain", "low_confidence"}:
-            continue   # certain, or doubted for a reason other than its reading
-        tests = [terms for terms in identities if any(k == key for k, _ in terms)
-                 and not any(_uncertain(by_key[k]) for k, _ in terms if k != key)]
-        readings = _readings(cell, alternatives)
-        if not tests:
-            continue
-        passing = [(text, value) for text, value in readings
-                   if all(_balances(terms, by_key, key, value) for terms in tests)]
-        if len(passing) == 1:
+    # only a doubt about the reading itself can be settled; other doubts (layout, a cut) stay
+    open_cells = {key: _readings(cell, alternatives) for key, cell in by_key.items()
+                  if set(cell.flags) == {"uncertain", "low_confidence"}}
+    open_cells = {key: readings for key, readings in open_cells.items() if readings}
+    chosen = {key: readings[0] for key, readings in open_cells.items()}
+    involved = {key: [terms for terms in identities if any(k == key for k, _ in terms)] for key in open_cells}
+    # cells whose value the identities may lean on: certain ones, and open ones at their chosen reading
+    settled_by = {k: c for k, c in by_key.items() if not _uncertain(c) or k in open_cells}
+
+    def passes(terms, key, value) -> bool:
+        if any(k not in settled_by for k, _ in terms):
+            return False
+        total = sum(sign * ((value if k == key else chosen[k][1] if k in chosen else settled_by[k].value) or 0)
+                    for k, sign in terms)
+        return abs(total) < 1e-6
+
+    for _ in range(3):   # a settled cell can settle its neighbours
+        for key, readings in open_cells.items():
+            passing = [r for r in readings if involved[key] and all(passes(t, key, r[1]) for t in involved[key])]
+            if len(passing) == 1:
+                chosen[key] = passing[0]
+    for key, readings in open_cells.items():
+        tests = involved[key]
+        others_open = {k for terms in tests for k, _ in terms if k in open_cells and k != key}
+        passing = [r for r in readings if tests and all(passes(t, key, r[1]) for t in tests)]
+        # one identity alone cannot tell two misreadings that cancel out: it proves a cell only when
+        # every other cell in it is certain
+        proven = len(passing) == 1 and (len(tests) >= 2 or not others_open)
+        if proven:
+            cell = by_key[key]
             cell.raw, cell.value = passing[0]
             cell.flags = [f for f in cell.flags if f not in ("uncertain", "low_confidence")] + ["settled_by_arithmetic"]
     failing = [terms for terms in identities
