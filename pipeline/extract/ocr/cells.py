@@ -139,28 +139,28 @@ def _table(grid: Grid, grey: np.ndarray, ink: np.ndarray, locator: str) -> Table
         pieces.extend((anchor, crop) for crop in crops or [])
     readings = read_crops([crop for _, crop in pieces])
     texts: dict[tuple[int, int], list[Reading]] = {}
-    for (anchor, _), reading in zip(pieces, readings):
+    crops: dict[tuple[int, int], list[np.ndarray]] = {}
+    for (anchor, crop), reading in zip(pieces, readings):
         texts.setdefault(anchor, []).append(reading)
-    doubtful = [k for k, (anchor, _) in enumerate(pieces)
-                if len(texts[anchor]) == 1 and _is_value_text(readings[k].text)
-                and (readings[k].confidence < CONFIDENT or not _PLAIN_NUMBER.match(readings[k].text))]
-    second = read_crops([_sharpened(pieces[k][1]) for k in doubtful])
+        crops.setdefault(anchor, []).append(crop)
+    cell_text = {anchor: "".join(r.text for r in found) for anchor, found in texts.items()}
+    doubtful = [anchor for anchor, found in texts.items() if _is_value_text(cell_text[anchor])
+                and (min(r.confidence for r in found) < CONFIDENT or not _PLAIN_NUMBER.match(cell_text[anchor]))]
+    single = [anchor for anchor in doubtful if len(crops[anchor]) == 1]
+    second = dict(zip(single, read_crops([_sharpened(crops[anchor][0]) for anchor in single])))
     doubts: dict[tuple[int, int], str] = {}
     alternatives: dict[tuple[int, int], tuple[str, ...]] = {}
-    cell_text = {anchor: "".join(r.text for r in found) for anchor, found in texts.items()}
-    for k, again in zip(doubtful, second):
-        anchor, first = pieces[k][0], readings[k]
-        doubts[anchor] = f"OCR read {first.text!r} with confidence {first.confidence:.2f}"
-        readable = [t for t in (_look_alike(first.text), _look_alike(again.text)) if _PLAIN_NUMBER.match(t)]
+    for anchor in doubtful:
+        first = cell_text[anchor]
+        again = second[anchor].text if anchor in second else ""
+        least = min(r.confidence for r in texts[anchor])
+        doubts[anchor] = (f"OCR read {first!r} with confidence {least:.2f}" if first
+                          else "ink in the cell but no text recognised")
+        readable = [t for t in (_look_alike(first), _look_alike(again)) if _PLAIN_NUMBER.match(t)]
         # a doubted value keeps its place as a value (`l` → `1`) so the row stays whole; it stays doubted
-        cell_text[anchor] = first.text if _PLAIN_NUMBER.match(first.text) or not readable else readable[0]
-        others = (first.text, again.text, *readable)
+        cell_text[anchor] = first if _PLAIN_NUMBER.match(first) or not readable else readable[0]
+        others = (first, again, *readable)
         alternatives[anchor] = tuple(dict.fromkeys(t for t in others if t and t != cell_text[anchor]))
-    for anchor, found in texts.items():
-        if all(not r.text for r in found):
-            doubts[anchor] = "ink in the cell but no text recognised"
-        elif anchor not in doubts and _is_value_text(cell_text[anchor]) and not _PLAIN_NUMBER.match(cell_text[anchor]):
-            doubts[anchor] = f"OCR read {cell_text[anchor]!r}, which is neither a label nor a number"
     cells = [[cell_text.get(a, "") for a in row] for row in anchors]
     return TableBlock(cells, [list(row) for row in anchors], locator, read_by="ocr",
                       doubts=doubts, alternatives=alternatives)
@@ -168,4 +168,4 @@ def _table(grid: Grid, grey: np.ndarray, ink: np.ndarray, locator: str) -> Table
 
 def _look_alike(text: str) -> str:
     """The reading with letters that look like digits read as digits and stray marks around it dropped."""
-    return text.translate(_LOOK_ALIKES).strip(".:;'\"`·-_,，。：、 ")
+    return text.translate(_LOOK_ALIKES).strip(".:;'\"`·•*+-_,，。：、 ")
