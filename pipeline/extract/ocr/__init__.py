@@ -6,9 +6,10 @@ then go through the same template model as every other format, so cells, checks 
 provenance (locator `page 3, table 2, row 5, col 4`) have the same shape. Unsure readings
 are flagged `low_confidence` and uncertain; `settle` applies the template's arithmetic.
 
-Engine choice, measured on the generated scans of tests/extract/test_ocr.py (see README):
-PP-OCRv4 recognition-only on cell crops (rapidocr-onnxruntime) against tesseract 5.3
-(`--psm 7`, digit whitelist for numbers, chi_sim for labels) on the same crops.
+Engine: PP-OCRv4 recognition-only on cell crops (rapidocr-onnxruntime), chosen over tesseract
+5.3 (`--psm 7`, digit whitelist) on the same value-cell crops of generated scans
+(benchmarks/ocr_engines.py): 0.89–0.98 of cells exact against 0.63–0.97, no confidently
+wrong number against 5, ~4–5 ms a cell against ~150. No system package is needed.
 """
 from __future__ import annotations
 
