@@ -121,7 +121,7 @@ def read_blocks(data: bytes, *, filename: str | None = None, content_type: str |
                            for page in pages])
     if scanned and not any(isinstance(block, TableBlock) for block in blocks):
         raise NeedsOCR(f"{len(scanned)} of the PDF's {len(pages)} pages are scanned images and no table was found in "
-                       "its text layer or by OCR of the images: the tables need OCR by hand")
+                       "its text layer or by OCR: the tables are in the images and need OCR by hand")
     return blocks
 
 
