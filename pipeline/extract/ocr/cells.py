@@ -22,7 +22,7 @@ import numpy as np
 from pipeline.extract.blocks import TableBlock
 from pipeline.extract.ocr.engine import Reading, read_crops
 from pipeline.extract.ocr.grid import Grid, find_grids, line_masks
-from pipeline.extract.ocr.page import ink_of
+from pipeline.extract.ocr.page import ink_of, rule_ink
 
 CONFIDENT = 0.9     # least per-character probability of a reading taken as it stands
 PAD = 4
@@ -35,10 +35,10 @@ _LOOK_ALIKES = str.maketrans({"o": "0", "O": "0", "D": "0", "Q": "0", "l": "1", 
 
 
 def page_tables(grey: np.ndarray, page: int) -> list[TableBlock]:
-    ink = ink_of(grey)
-    horizontal, vertical = line_masks(ink)
-    text_ink = cv2.subtract(ink, cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((3, 3), np.uint8)))
-    return [_table(grid, grey, text_ink, f"page {page}, table {k}") for k, grid in enumerate(find_grids(ink), start=1)]
+    rules = rule_ink(grey)
+    horizontal, vertical = line_masks(rules)
+    text_ink = cv2.subtract(ink_of(grey), cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((3, 3), np.uint8)))
+    return [_table(grid, grey, text_ink, f"page {page}, table {k}") for k, grid in enumerate(find_grids(rules), start=1)]
 
 
 def _glyphs(ink: np.ndarray) -> np.ndarray:
@@ -113,7 +113,9 @@ def _cell_pieces(grey: np.ndarray, ink: np.ndarray, box: tuple[int, int, int, in
     """Crops of the cell's text lines (long ones cut), None when the cell holds no glyph."""
     x0, y0, x1, y1 = box
     x0, y0 = x0 + MARGIN, y0 + MARGIN
-    glyphs = _glyphs(ink[y0:y1 - MARGIN, x0:x1 - MARGIN])
+    if x1 - MARGIN - x0 < 4 or y1 - MARGIN - y0 < 4:
+        return None   # a sliver between two rules drawn close together, no room for text
+    glyphs = _glyphs(np.ascontiguousarray(ink[y0:y1 - MARGIN, x0:x1 - MARGIN]))
     if not glyphs.any():
         return None
     # the print kept with its grey edges, everything but the glyphs whitened

@@ -1,7 +1,8 @@
 """A scanned page made upright and level, and its ink as a binary image.
 
 - Colour: the page is read through its red channel, where black print stays dark and a red
-  seal (公章) over a table turns almost white, so a stamp does not hide the digits under it.
+  seal (公章) over a table turns light; its clearly red pixels are whitened, so a stamp neither
+  hides the digits under it nor draws rules.
 - Skew: the angle (within ±3°) that makes the rows of ink sharpest, i.e. maximises the variance
   of the horizontal projection, on a small copy; coarse then fine.
 - Orientation: text lines are long blobs. Their long axis says whether the page lies on its
@@ -16,11 +17,20 @@ from pipeline.extract.ocr.engine import read_crops
 
 WORK_WIDTH = 600   # pixels of the small copy the angles are measured on
 WORK_SHORT_SIDE = 1650   # an A4 page's width at 200 dpi
+RULE_GREY = 215   # darker than paper: a faint grey rule of a low-dpi scan counts
+SEAL_RED = 60     # red exceeding green and blue by this much is a seal's ink, not print
 
 
 def grey_of(image: np.ndarray) -> np.ndarray:
-    """The red channel of an RGB page (a red seal vanishes), the page itself when grey."""
-    return image[:, :, 0].copy() if image.ndim == 3 else image
+    """The red channel of an RGB page with its clearly red pixels whitened (a red seal vanishes,
+    the print under it stays), the page itself when grey."""
+    if image.ndim != 3:
+        return image
+    grey = image[:, :, 0].copy()
+    red = image[:, :, 0].astype(np.int16)
+    # light in the red channel too: print under the seal, its edges tinted red by JPEG, stays
+    grey[(red - image[:, :, 1:].max(axis=2) > SEAL_RED) & (red > 160)] = 255
+    return grey
 
 
 def ink_of(grey: np.ndarray) -> np.ndarray:
@@ -28,6 +38,13 @@ def ink_of(grey: np.ndarray) -> np.ndarray:
     (a median filter would also erase the hair-thin rules)."""
     _, ink = cv2.threshold(cv2.GaussianBlur(grey, (3, 3), 0), 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     return ink
+
+
+def rule_ink(grey: np.ndarray) -> np.ndarray:
+    """Ink for finding ruling lines: anything darker than paper. A hair-thin rule of a low-dpi scan
+    is light grey and broken at Otsu's threshold; the opening that finds rules ignores the noise
+    and text this lets in, since neither runs as long as a rule."""
+    return np.where(cv2.GaussianBlur(grey, (3, 3), 0) < RULE_GREY, 255, 0).astype(np.uint8)
 
 
 def at_working_size(grey: np.ndarray) -> np.ndarray:
