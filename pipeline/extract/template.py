@@ -316,7 +316,8 @@ def _emit_row(
     column order and the row's values differ. Every cell of a contract row read past a cut (see
     `_cut_rows`), blank ones included, is uncertain and carries the cut's reason as a flag. Every
     cell of a row whose label or values come from a layout the reader doubts is uncertain, blanks
-    included (a value lost to that layout reads as blank).
+    included (a value lost to that layout reads as blank). A cell whose own reading the reader
+    doubts (an unsure OCR reading) is uncertain and flagged `low_confidence`.
     """
     placement = align_row(values, len(keys), is_blank=lambda t: t is None or t.is_blank,
                           value_of=_cell_identity, proof=proof)
