@@ -23,6 +23,7 @@ from pipeline.extract.blocks import TableBlock
 from pipeline.extract.ocr.engine import Reading, read_crops
 from pipeline.extract.ocr.grid import Grid, find_grids, line_masks
 from pipeline.extract.ocr.page import ink_of, rule_ink
+from pipeline.extract.ocr.vocabulary import tidy_label
 
 CONFIDENT = 0.9     # least per-character probability of a reading taken as it stands
 PAD = 4
@@ -146,6 +147,7 @@ def _table(grid: Grid, grey: np.ndarray, ink: np.ndarray, locator: str) -> Table
         texts.setdefault(anchor, []).append(reading)
         crops.setdefault(anchor, []).append(crop)
     cell_text = {anchor: "".join(r.text for r in found) for anchor, found in texts.items()}
+    cell_text = {anchor: text if _is_value_text(text) else tidy_label(text) for anchor, text in cell_text.items()}
     doubtful = [anchor for anchor, found in texts.items() if _is_value_text(cell_text[anchor])
                 and (min(r.confidence for r in found) < CONFIDENT or not _PLAIN_NUMBER.match(cell_text[anchor]))]
     single = [anchor for anchor in doubtful if len(crops[anchor]) == 1]
