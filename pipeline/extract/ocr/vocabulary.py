@@ -2,7 +2,7 @@
 
 The template model finds rows and columns by the words their labels contain (`labels`). A
 recogniser that misreads one character of such a word (政府集中采呦 for 政府集中采购), or lets a
-speck through as punctuation inside it (不：补正), hides the row. A label reading is tidied
+speck through as punctuation inside it (不：补正, 上--年), hides the row. A label reading is tidied
 (marks between two Chinese characters that no form label has there are dropped) and then a
 label that names nothing as read has a window one character away from exactly one vocabulary
 word of four or more characters replaced by that word. Values are never touched.
@@ -14,7 +14,7 @@ from functools import cache
 
 from pipeline.extract import labels
 
-_STRAY = re.compile(r"(?<=[\u4e00-\u9fff])[：:·•.,'\"`*]+(?=[\u4e00-\u9fff])")
+_STRAY = re.compile(r"(?<=[\u4e00-\u9fff])[：:·•.,'\"`*\-－—_~]+(?=[\u4e00-\u9fff])")
 _EDGE_MARKS = "·•'\"`*.,:;：、 "
 
 
