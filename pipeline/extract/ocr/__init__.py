@@ -10,6 +10,10 @@ Engine: PP-OCRv4 recognition-only on cell crops (rapidocr-onnxruntime), chosen o
 5.3 (`--psm 7`, digit whitelist) on the same value-cell crops of generated scans
 (benchmarks/ocr_engines.py): 0.89–0.98 of cells exact against 0.63–0.97, no confidently
 wrong number against 5, ~4–5 ms a cell against ~150. No system package is needed.
+
+Figures: 0.971 of the values of six generated scans read right and confidently, no silent
+error (tests/extract/test_ocr.py); 1.25 s a page on one core, 458 MB peak RSS
+(benchmarks/parse.py, pdf-scanned: 150 dpi, 1° skew, JPEG).
 """
 from __future__ import annotations
 
