@@ -1,13 +1,16 @@
 """Parse throughput and peak memory per format, on one core, on generated reports.
 
-    .venv/bin/python benchmarks/parse.py [--documents 40] [--formats html,text,docx,pdf,pdf-unruled]
+    .venv/bin/python benchmarks/parse.py [--documents 40] [--formats html,text,docx,pdf,pdf-unruled,pdf-scanned]
 
 Each format runs in a fresh process pinned to one CPU (POLARS_MAX_THREADS=1) so its peak RSS
 is its own; `*-isolated` rows go through pipeline.extract.isolate.parse_many (one worker
 process on the same CPU) to show what the process isolation costs. Documents are rendered by pipeline.fixtures.documents (5-page PDFs with the
 applications table broken across pages), parsed with parse_document, and compared with a
 bare pdfplumber `extract_tables` pass over the same PDFs. Targets: ≥ 100 reports/s/core for
-HTML and text, ≥ 10 reports/s/core for 5-page PDFs.
+HTML and text, ≥ 10 reports/s/core for 5-page PDFs. `pdf-scanned` is the OCR route: the same
+PDFs rasterised at 150 dpi with a 1° skew and JPEG compression (pipeline.fixtures.scans), every
+page an image; its row adds seconds per page (target ≤ 3 s/page on one core). It is slow, so
+it parses a tenth of --documents (at least 2).
 """
 from __future__ import annotations
 
@@ -20,11 +23,12 @@ import subprocess
 import sys
 import time
 
-FORMATS = ("html", "text", "docx", "pdf", "pdf-unruled", "html-isolated", "pdf-isolated")
+FORMATS = ("html", "text", "docx", "pdf", "pdf-unruled", "html-isolated", "pdf-isolated", "pdf-scanned")
 
 
 def render(fmt: str, count: int) -> list[bytes]:
     from pipeline.fixtures.documents import render_docx, render_html, render_pdf, render_text, sample_report
+    from pipeline.fixtures.scans import Scan, scanned_pdf
 
     fmt = fmt.removesuffix("-isolated")
     documents = []
@@ -36,6 +40,7 @@ def render(fmt: str, count: int) -> list[bytes]:
             "docx": lambda: render_docx(meta, values),
             "pdf": lambda: render_pdf(meta, values),
             "pdf-unruled": lambda: render_pdf(meta, values, ruled=False),
+            "pdf-scanned": lambda: scanned_pdf(render_pdf(meta, values), Scan(dpi=150, skew=1.0, jpeg=75, seed=seed)),
         }[fmt]())
     return documents
 
@@ -45,6 +50,8 @@ def measure(fmt: str, count: int) -> dict:
     from pipeline.extract.formats import read_document
     from pipeline.extract.parse import parse_document
 
+    if fmt == "pdf-scanned":
+        count = max(2, count // 10)
     documents = render(fmt, count)
     baseline_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     kind = fmt.removesuffix("-isolated").split("-")[0]
@@ -83,6 +90,7 @@ def measure(fmt: str, count: int) -> dict:
         result["pdfplumber_extract_tables_per_s"] = count / (time.perf_counter() - started)
         with pdfplumber.open(io.BytesIO(documents[0])) as pdf:
             result["pages"] = len(pdf.pages)
+        result["seconds_per_page"] = parse_s / count / result["pages"]
     return result
 
 
@@ -98,7 +106,7 @@ def main() -> int:
     env = {**os.environ, "POLARS_MAX_THREADS": "1", "RAYON_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
     cpu = sorted(os.sched_getaffinity(0))[-1]
     print(f"{'format':<12} {'docs':>5} {'ok':>4} {'KB/doc':>7} {'reports/s':>10} {'readers/s':>10} "
-          f"{'peak RSS MB':>12} {'pdfplumber tables/s':>20} {'speed-up':>9}")
+          f"{'peak RSS MB':>12} {'pdfplumber tables/s':>20} {'speed-up':>9} {'s/page':>7}")
     for fmt in args.formats.split(","):
         output = subprocess.run(["taskset", "-c", str(cpu), sys.executable, __file__, "--child", fmt,
                                  "--documents", str(args.documents)],
@@ -108,7 +116,8 @@ def main() -> int:
         bare_text = f"{bare:.1f} ({r.get('pages')} pages)" if bare else "-"
         ratio_text = f"{r['reports_per_s'] / bare:.1f}x" if bare else "-"
         print(f"{fmt:<12} {r['documents']:>5} {r['ok']:>4} {r['bytes_avg'] / 1024:>7.1f} {r['reports_per_s']:>10.1f} "
-              f"{r['readers_per_s']:>10.1f} {r['peak_rss_mb']:>12.0f} {bare_text:>20} {ratio_text:>9}")
+              f"{r['readers_per_s']:>10.1f} {r['peak_rss_mb']:>12.0f} {bare_text:>20} {ratio_text:>9} "
+              f"{r.get('seconds_per_page', 0):>7.2f}")
     return 0
 
 

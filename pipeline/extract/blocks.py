@@ -18,6 +18,7 @@ class TextBlock:
     locator: str = ""  # e.g. "page 2" or "line 57"
     doubt: str = ""    # why the reader does not trust where this text sits; its cells are flagged uncertain
     cut: str | None = None   # TRUNCATED or MIXED_ENCODING: the block lies past where the document stops being whole
+    read_by: str = "text"    # "ocr" when the text was recognised from pixels
 
 
 @dataclass
@@ -34,6 +35,9 @@ class TableBlock:
     doubt: str = ""    # why the reader does not trust this grid (see TextBlock.doubt)
     cut: str | None = None   # TRUNCATED or MIXED_ENCODING: rows from `cut_row` on lie past the cut
     cut_row: int = 0
+    read_by: str = "text"    # "ocr" when the cells were recognised from pixels
+    doubts: dict[tuple[int, int], str] = field(default_factory=dict)   # cell → why its reading is not trusted
+    alternatives: dict[tuple[int, int], tuple[str, ...]] = field(default_factory=dict)   # cell → other plausible readings
 
     def __post_init__(self) -> None:
         if not self.anchors:

@@ -57,7 +57,7 @@ def render_table(report: ParsedReport) -> str:
         f"== {report.source}",
         f"   {meta.title or '(no title)'}",
         f"   region {meta.region or '-'} · publisher {meta.publisher or '-'} · year {meta.year or '-'} · "
-        f"template {meta.template} · level {meta.level or '-'} · format {report.format}",
+        f"template {meta.template} · level {meta.level or '-'} · format {report.format} · read by {report.parse_route}",
         f"   {report.status} · completeness {report.completeness:.0%}" + (f" · {report.error}" if report.error else ""),
     ]
     by_key = {(c["table"], c["row"], c["col"]): c for c in report.cells.iter_rows(named=True)}

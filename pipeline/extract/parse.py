@@ -4,7 +4,8 @@
 `needs_ocr`, one that reads but holds none of the template's tables `not_a_report`; the message
 says what went wrong and what to do. A report read without all of its template's rows, or from a
 document that is not whole (cut off, mixed encodings), is `partial`: its cells are kept, and
-`error` says what is missing.
+`error` says what is missing. Scanned pages and images are read by OCR (`parse_route` says so),
+and the template's arithmetic then settles or doubts what OCR read (pipeline.extract.ocr.settle).
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from pipeline.extract import completeness
 from pipeline.extract.checks import run_checks
 from pipeline.extract.formats import NeedsOCR, UnreadableDocument, read_document
 from pipeline.extract.metadata import extract_metadata
+from pipeline.extract.ocr.settle import settle
 from pipeline.extract.template import extract_cells
 from pipeline.extract.text import decode_text
 from pipeline.extract.traditional import simplified_blocks
@@ -40,6 +42,9 @@ def parse_document(data: bytes, *, source: str, filename: str | None = None,
         blocks = simplified_blocks(blocks)
         meta = extract_metadata(blocks, filename=filename or source)
         result = extract_cells(blocks, year=meta.year, ends_mid_cell=report.format == "text" and ends_inside_a_number(data))
+        report.parse_route = parse_route(blocks)
+        if report.parse_route != "text":
+            result.cells = settle(result.cells, blocks)
     except Exception as exc:
         return _failed(report, "error", f"the report model failed on this document ({type(exc).__name__}: {exc}); "
                                         "report it with the file attached")
@@ -67,6 +72,13 @@ def parse_document(data: bytes, *, source: str, filename: str | None = None,
         report.status = "partial"
         report.error = partial_reason(report.missing_rows, measured.rows_required, report.notes)
     return report
+
+
+def parse_route(blocks) -> str:
+    """How the document's text was read: `text` (its own text layer), `ocr` (recognised from
+    page images) or `text+ocr` (a mixed PDF: text pages and scanned pages)."""
+    kinds = {block.read_by for block in blocks}
+    return "text+ocr" if len(kinds) > 1 else kinds.pop() if kinds else "text"
 
 
 def ends_inside_a_number(data: bytes) -> bool:

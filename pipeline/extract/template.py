@@ -30,6 +30,7 @@ class Token:
     cut: str | None = None           # TRUNCATED / MIXED_ENCODING: read past where the document stops being whole
     at_end: bool = False             # one of the values the document ends on, inside its tables
     doubtful: bool = False           # the reader does not trust the layout this cell was read from
+    misread: str = ""                # why the reader does not trust this one cell's text (an unsure OCR reading)
 
     def __post_init__(self) -> None:
         self.parsed = parse_number(self.text)
@@ -105,7 +106,8 @@ def tokens_from_blocks(blocks: list[Block]) -> list[Token]:
                     continue   # the 序号 column numbers the rows; its digits are no cell of the form
                 where = f"{block.locator}, row {r + 1}, col {c + 1}" if block.locator else f"row {r + 1}, col {c + 1}"
                 cut = block.cut if block.cut and r >= block.cut_row else None
-                tokens.extend(Token(part, where, (b, r), cut=cut, doubtful=bool(block.doubt))
+                tokens.extend(Token(part, where, (b, r), cut=cut, doubtful=bool(block.doubt),
+                                    misread=block.doubts.get((r, c), ""))
                               for part in split_merged_cells(text or ""))
     return tokens
 
@@ -314,7 +316,8 @@ def _emit_row(
     column order and the row's values differ. Every cell of a contract row read past a cut (see
     `_cut_rows`), blank ones included, is uncertain and carries the cut's reason as a flag. Every
     cell of a row whose label or values come from a layout the reader doubts is uncertain, blanks
-    included (a value lost to that layout reads as blank).
+    included (a value lost to that layout reads as blank). A cell whose own reading the reader
+    doubts (an unsure OCR reading) is uncertain and flagged `low_confidence`.
     """
     placement = align_row(values, len(keys), is_blank=lambda t: t is None or t.is_blank,
                           value_of=_cell_identity, proof=proof)
@@ -340,8 +343,11 @@ def _emit_row(
             flags.append(cut)
         if doubtful:
             flags.append("implausible_layout")
+        if token is not None and token.misread:
+            flags.append("low_confidence")
         row_unsettled = (table, row) in unsettled_rows or order_unsettled
-        if (uncertain or cut or doubtful or (row_unsettled and printed_here)) and "uncertain" not in flags:
+        misread = token is not None and bool(token.misread)
+        if (uncertain or cut or doubtful or misread or (row_unsettled and printed_here)) and "uncertain" not in flags:
             flags.append("uncertain")
         cells.append(Cell(table, row, col, value, token.text if token is not None else "", flags,
                           token.locator if token is not None else (values[0].locator if values else ""),

@@ -67,6 +67,7 @@ class ParsedReport:
     status: Status = "ok"
     error: str | None = None
     format: str | None = None        # html, pdf, docx, doc, text, ...
+    parse_route: str | None = None   # text, ocr, or text+ocr: how the document's text was read
     sha256: str | None = None
     meta: ReportMeta = field(default_factory=ReportMeta)
     cells: pl.DataFrame = field(default_factory=empty_cells)
@@ -97,6 +98,7 @@ class ParsedReport:
                 "title": meta.title,
                 "published_on": meta.published_on.isoformat() if meta.published_on else None,
                 "format": self.format,
+                "parse_route": self.parse_route,
                 "completeness": self.completeness,
                 "missing_rows": list(self.missing_rows),
                 "notes": list(self.notes),
@@ -137,7 +139,8 @@ class ParsedReport:
         status = obj.get("status", "ok")
         missing_rows, notes = list(report.get("missing_rows") or []), list(report.get("notes") or [])
         error = partial_reason(missing_rows, len(template_rows(meta.template)), notes) if status == "partial" else None
-        return cls(source=obj["source"], status=status, error=error, format=report.get("format"), sha256=sha256,
+        return cls(source=obj["source"], status=status, error=error, format=report.get("format"),
+                   parse_route=report.get("parse_route"), sha256=sha256,
                    meta=meta, cells=cells, checks=checks, completeness=report.get("completeness"),
                    missing_rows=missing_rows, notes=notes)
 

@@ -2,7 +2,7 @@
 
 Each module exposes ``read_blocks(data, *, filename=None, content_type=None) -> list[Block]``
 (html, pdf, docx, office for DOC/WPS/RTF via LibreOffice; plain text lives in
-``pipeline.extract.text``). ``read_document`` sniffs the format and dispatches. A reader
+``pipeline.extract.text``; image via OCR). ``read_document`` sniffs the format and dispatches. A reader
 never returns an empty list for a document it could not read: it raises ``NeedsOCR`` when the
 text exists only as pixels, ``UnreadableDocument`` (with what to do about it) otherwise.
 """
@@ -30,6 +30,7 @@ _READERS = {
     "wps": "pipeline.extract.formats.office",
     "rtf": "pipeline.extract.formats.office",
     "text": "pipeline.extract.text",
+    "image": "pipeline.extract.formats.image",
 }
 
 _NOT_READ = {
@@ -45,8 +46,6 @@ def read_document(data: bytes, *, filename: str | None = None,
                   content_type: str | None = None) -> tuple[str, list[Block]]:
     """(format, blocks) of one document; raises NeedsOCR or UnreadableDocument."""
     fmt = sniff_format(data, filename=filename, content_type=content_type)
-    if fmt == "image":
-        raise NeedsOCR("the document is an image (png/jpg/gif/tiff/bmp): its text needs OCR")
     if fmt in _NOT_READ:
         raise UnreadableDocument(_NOT_READ[fmt])
     reader = importlib.import_module(_READERS[fmt])

@@ -18,7 +18,8 @@ Quirks handled, all seen on real portals:
   widely separated chunks; column boundaries from the gaps shared by those lines).
 - A ruled table running off the right edge of the page (rules drawn to the edge, text past
   it still in the content stream) gets its last columns from the text beyond the rules.
-- Pages with no text layer but large images raise NeedsOCR, never an empty report.
+- Pages with no text layer but large images are read by OCR (pipeline.extract.ocr); the other
+  pages keep their text layer. NeedsOCR when OCR finds no table, never an empty report.
 - A page whose characters overlap (font metrics that do not match the text's placement) has
   its blocks marked doubtful: every cell read from it is flagged uncertain.
 """
@@ -108,21 +109,31 @@ def read_blocks(data: bytes, *, filename: str | None = None, content_type: str |
     """Blocks of a PDF in reading order, tables broken across pages merged."""
     pages = _load(data)
     text_chars = sum(1 for page in pages for c in page.chars if not c.text.isspace())
-    scanned = sum(1 for page in pages if len(page.chars) < 5 and page.image_cover > 0.3)
-    if text_chars < MIN_TEXT_CHARS or scanned > len(pages) / 2:
-        if scanned:
-            raise NeedsOCR(f"the PDF is scanned: {scanned} of {len(pages)} pages are images without a text layer; "
-                           "it needs OCR before its tables can be read")
+    scanned = [page.number for page in pages if len(page.chars) < 5 and page.image_cover > 0.3]
+    if text_chars < MIN_TEXT_CHARS and not scanned:
         raise UnreadableDocument("the PDF has no text layer and no images: it is blank or its text is drawn as "
                                  "vector outlines; it needs OCR on a rendering of its pages")
     readable = sum(1 for page in pages for c in page.chars if _decodable(c.text))
-    if readable < text_chars / 2:
+    if text_chars >= MIN_TEXT_CHARS and readable < text_chars / 2:
         raise NeedsOCR("the PDF's text layer cannot be decoded (fonts without a Unicode map): it needs OCR")
-    blocks = _merge_pages([_read_page(page) for page in pages])
+    scanned_tables = _scanned_tables(data, scanned, len(pages)) if scanned else {}
+    blocks = _merge_pages([scanned_tables[page.number] if page.number in scanned_tables else _read_page(page)
+                           for page in pages])
     if scanned and not any(isinstance(block, TableBlock) for block in blocks):
-        raise NeedsOCR(f"{scanned} of the PDF's {len(pages)} pages are scanned images and no table was found in "
-                       "its text layer: the tables are in the images and need OCR")
+        raise NeedsOCR(f"{len(scanned)} of the PDF's {len(pages)} pages are scanned images and no table was found in "
+                       "its text layer or by OCR: the tables are in the images and need OCR by hand")
     return blocks
+
+
+def _scanned_tables(data: bytes, numbers: list[int], count: int) -> dict[int, list[TableBlock]]:
+    """Page number → the tables OCR reads on that scanned page (the other pages keep their text layer)."""
+    from pipeline.extract.ocr import ocr_tables, pdf_pages
+
+    try:
+        return ocr_tables(pdf_pages(data, [n - 1 for n in numbers]), numbers,
+                          what=f"PDF ({len(numbers)} of {count} pages scanned)")
+    except NeedsOCR:
+        return {}
 
 
 def _decodable(text: str) -> bool:
@@ -691,7 +702,7 @@ def _column_of(bounds: list[float], x: float) -> int:
 
 # --- across pages ----------------------------------------------------------------------------------
 
-def _merge_pages(pages: list[list[TextBlock | _PlacedTable]]) -> list[Block]:
+def _merge_pages(pages: list[list[TextBlock | TableBlock | _PlacedTable]]) -> list[Block]:
     blocks: list[Block] = []
     open_table: _PlacedTable | None = None
     open_locator = ""
@@ -705,7 +716,7 @@ def _merge_pages(pages: list[list[TextBlock | _PlacedTable]]) -> list[Block]:
 
     for number, items in enumerate(pages, start=1):
         for position, item in enumerate(items):
-            if isinstance(item, TextBlock):
+            if isinstance(item, (TextBlock, TableBlock)):   # a table read by OCR is placed as it is
                 close()
                 blocks.append(item)
                 continue
