@@ -263,6 +263,8 @@ def _parsed_or_migrated(config: NightConfig, cache: ParseCache, archive: Archive
     migrated = {key: found for key in keys if (found := cache.legacy(key, records[key][0].sha256)) is not None}
     fresh = [key for key in keys if key not in migrated]
     yield from migrated.items()
+    if not fresh:
+        return
     items = ((records[key][0].url, _document_bytes(archive, records[key][0]), records[key][0].filename,
               records[key][0].content_type) for key in fresh)
     for key, report in zip(fresh, parse_many(items, timeout_s=config.parse_timeout_s,
