@@ -63,6 +63,7 @@ class NightConfig:
     parse_memory_mb: int = 2048
     parse_workers: int = 1
     parse_batch_size: int = 500                # documents parsed and written per part; bounds the parse's memory
+    load_memory_mb: int = 2048                 # DuckDB's memory limit for the load; beyond it, it spills to disk
     render: RenderSettings = field(default_factory=RenderSettings)
 
 
@@ -311,7 +312,7 @@ def load_warehouse(config: NightConfig, run_id: str, started_at: datetime | None
             frames=parsed_parts(config),
             columns=pl.read_parquet(_stage_file(config, "crawl/columns.parquet")),
         )
-        with working_connection(working) as con:
+        with working_connection(working, config.load_memory_mb) as con:
             summary = load_night(con, night)
     except BaseException:
         discard_working(working)
