@@ -211,12 +211,8 @@ def parse(config: NightConfig) -> ParseSummary:
     version = parser_version()
     cache = ParseCache(config.paths.parse_cache_dir, version)
     archive = Archive(config.paths.archive_root)
-    records = {}
-    for record in read_documents(config):
-        if all(archive.has(sha) for sha in (record.sha256, *record.continuation_sha256)):
-            records.setdefault(_parse_key(record), []).append(record)
-    located = records_frame((key, record) for key, found in records.items() for record in found).join(
-        cache.index(), on=PARSE_KEY, how="left", maintain_order="left")
+    documents = _archived_documents(config, archive)
+    located = records_frame(documents).join(cache.index(), on=PARSE_KEY, how="left", maintain_order="left")
     cached = located.filter(pl.col(PART).is_not_null())
     misses = located.filter(pl.col(PART).is_null())
     to_parse = misses[PARSE_KEY].unique(maintain_order=True).to_list()
@@ -226,7 +222,7 @@ def parse(config: NightConfig) -> ParseSummary:
         for (part,), batch in cached.partition_by(PART, as_dict=True).items():
             tally.add(writer, join_parsed(batch.drop(PART), cache.read(part), parser_version=version))
         for keys in _batches(to_parse, config.parse_batch_size):
-            output = ParseOutput.of(_parsed_or_migrated(config, cache, archive, keys, records))
+            output = ParseOutput.of(_parsed_or_migrated(config, cache, archive, _first_records(documents, keys)))
             cache.add(output)
             tally.add(writer, join_parsed(misses.filter(pl.col(PARSE_KEY).is_in(keys)).drop(PART), output,
                                           parser_version=version))
@@ -258,27 +254,48 @@ def _batches(keys: list[str], size: int) -> Iterator[list[str]]:
         yield batch
 
 
-def _parsed_or_migrated(config: NightConfig, cache: ParseCache, archive: Archive, keys: list[str],
-                        records: dict[str, list[DocumentRecord]]) -> Iterator[tuple[str, ParsedReport]]:
+def _archived_documents(config: NightConfig, archive: Archive) -> pl.DataFrame:
+    """The crawl's documents whose pages are all in the archive, each with its parse key."""
+    path = _stage_file(config, "crawl/documents.parquet")
+    if not path.exists():
+        raise FileNotFoundError(f"no crawl output at {path}: run the crawl stage first")
+    documents = pl.read_parquet(path).select(list(CRAWL_DOCUMENT_SCHEMA))
+    pages = [(sha, tuple(more or ())) for sha, more in documents.select("sha256", "continuation_sha256").iter_rows()]
+    archived = [all(archive.has(page) for page in (sha, *more)) for sha, more in pages]
+    return documents.with_columns(pl.Series(PARSE_KEY, [_parse_key(sha, more) for sha, more in pages], dtype=pl.Utf8)) \
+        .filter(pl.Series(archived, dtype=pl.Boolean))
+
+
+def _first_records(documents: pl.DataFrame, keys: list[str]) -> dict[str, DocumentRecord]:
+    """For each key, the first record that found it: the one whose bytes are parsed."""
+    rows = documents.filter(pl.col(PARSE_KEY).is_in(keys)).unique(PARSE_KEY, keep="first", maintain_order=True)
+    return {
+        row.pop(PARSE_KEY): DocumentRecord(**{**row, "continuation_sha256": tuple(row["continuation_sha256"] or ())})
+        for row in rows.iter_rows(named=True)
+    }
+
+
+def _parsed_or_migrated(config: NightConfig, cache: ParseCache, archive: Archive,
+                        records: dict[str, DocumentRecord]) -> Iterator[tuple[str, ParsedReport]]:
     """Each key's parse: from the old per-document JSON cache when it holds one, else parsed now."""
-    migrated = {key: found for key in keys if (found := cache.legacy(key, records[key][0].sha256)) is not None}
-    fresh = [key for key in keys if key not in migrated]
+    migrated = {key: found for key, record in records.items() if (found := cache.legacy(key, record.sha256)) is not None}
+    fresh = [key for key in records if key not in migrated]
     yield from migrated.items()
     if not fresh:
         return
-    items = ((records[key][0].url, _document_bytes(archive, records[key][0]), records[key][0].filename,
-              records[key][0].content_type) for key in fresh)
+    items = ((records[key].url, _document_bytes(archive, records[key]), records[key].filename, records[key].content_type)
+             for key in fresh)
     for key, report in zip(fresh, parse_many(items, timeout_s=config.parse_timeout_s,
                                              memory_mb=config.parse_memory_mb, workers=config.parse_workers)):
-        report.sha256 = records[key][0].sha256
+        report.sha256 = records[key].sha256
         yield key, report
 
 
-def _parse_key(record: DocumentRecord) -> str:
+def _parse_key(sha256: str, continuation_sha256: tuple[str, ...]) -> str:
     """The archive key of the document, or of all its pages when an article is split across pages."""
-    if not record.continuation_sha256:
-        return record.sha256
-    return hashlib.sha256("+".join((record.sha256, *record.continuation_sha256)).encode()).hexdigest()
+    if not continuation_sha256:
+        return sha256
+    return hashlib.sha256("+".join((sha256, *continuation_sha256)).encode()).hexdigest()
 
 
 def _document_bytes(archive: Archive, record: DocumentRecord) -> bytes:

@@ -7,6 +7,7 @@ Python, the load can be re-run without re-parsing, and any tool can read a night
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -81,21 +82,21 @@ class ReportFrames:
         return cls(*(parts.scan(name).collect() for name in FRAME_FILES))
 
 
-def records_frame(keyed: Iterable[tuple[str, DocumentRecord]]) -> pl.DataFrame:
-    """Crawl records by parse key, with what a report takes from where it was found."""
-    return pl.DataFrame([{
-        PARSE_KEY: key, "report_id": report_id_for(record.url), "url": record.url, "sha256": record.sha256,
-        "portal_id": record.portal_id, "publisher": record.publisher or None,
-        "publisher_level": record.publisher_level or None, "division_code": record.division_code,
-        "title": record.title, "title_year": record.title_year,
-    } for key, record in keyed], schema=RECORD_SCHEMA)
+def records_frame(documents: pl.DataFrame) -> pl.DataFrame:
+    """Crawl records (DocumentRecord columns and a parse key) reduced to what a report takes from where it was found."""
+    blank_as_null = [pl.when(pl.col(name) != "").then(pl.col(name)).alias(name) for name in ("publisher", "publisher_level")]
+    return documents.with_columns(
+        pl.Series("report_id", [report_id_for(url) for url in documents["url"]], dtype=pl.Utf8), *blank_as_null,
+    ).select(list(RECORD_SCHEMA)).cast(RECORD_SCHEMA)
 
 
 def build_frames(parsed: Iterable[tuple[DocumentRecord, ParsedReport]], *, parser_version: str) -> ReportFrames:
     """Join each parsed document to the crawl record that found it."""
-    pairs = [(str(index), record, report) for index, (record, report) in enumerate(parsed)]
-    return join_parsed(records_frame((key, record) for key, record, _ in pairs),
-                       ParseOutput.of((key, report) for key, _, report in pairs), parser_version=parser_version)
+    pairs = list(parsed)
+    records = pl.DataFrame([{**dataclasses.asdict(record), PARSE_KEY: str(index)} for index, (record, _) in enumerate(pairs)],
+                           schema_overrides=RECORD_SCHEMA) if pairs else pl.DataFrame(schema=RECORD_SCHEMA)
+    return join_parsed(records_frame(records), ParseOutput.of((str(index), report) for index, (_, report) in enumerate(pairs)),
+                       parser_version=parser_version)
 
 
 def join_parsed(records: pl.DataFrame, output: ParseOutput, *, parser_version: str) -> ReportFrames:
