@@ -43,7 +43,9 @@ def night_config(data_dir: Path, warehouse: Path):
     from pipeline.config import Paths
     from pipeline.orchestrate.stages import NightConfig
 
-    return NightConfig(paths=Paths(data_dir=data_dir, warehouse=warehouse), parse_batch_size=BATCH, parse_workers=2)
+    memory = {"load_memory_mb": int(os.environ["SCALE_LOAD_MEMORY_MB"])} if os.environ.get("SCALE_LOAD_MEMORY_MB") else {}
+    return NightConfig(paths=Paths(data_dir=data_dir, warehouse=warehouse), parse_batch_size=BATCH, parse_workers=2,
+                       **memory)
 
 
 # the made-up crawl ------------------------------------------------------------------------
@@ -240,6 +242,7 @@ def main() -> int:
     parser.add_argument("--nights", type=int, default=7, help="nights of change after the unchanged one")
     parser.add_argument("--change", type=float, default=0.01, help="share of documents changed each such night")
     parser.add_argument("--workdir", type=Path, help="kept afterwards; default a temporary directory")
+    parser.add_argument("--load-memory-mb", type=int, help="DuckDB's memory limit for the loads (NightConfig's default)")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--warehouse", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--run-id", help=argparse.SUPPRESS)
@@ -248,6 +251,8 @@ def main() -> int:
     if args.child:
         print(json.dumps(child(args.child, args.warehouse, args.run_id, parse=not args.no_parse)))
         return 0
+    if args.load_memory_mb:
+        os.environ["SCALE_LOAD_MEMORY_MB"] = str(args.load_memory_mb)   # the night children read it
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="gongkai-scale-"))
     data_dir, warehouse = workdir / "data", workdir / "gongkai.duckdb"
     started = time.perf_counter()
