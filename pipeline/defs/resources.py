@@ -28,6 +28,8 @@ class GongkaiResource(dg.ConfigurableResource):
     parse_workers: int = 1
     parse_timeout_s: float = 120.0
     parse_memory_mb: int = 2048
+    parse_batch_size: int = 500         # documents parsed per Parquet part: bounds the parse's memory
+    load_memory_mb: int = 2048          # DuckDB's memory limit for the load
     render: bool = True                 # read script-shell columns in headless Chromium when one is installed
     render_max_pages: int = 50
 
@@ -54,6 +56,8 @@ class GongkaiResource(dg.ConfigurableResource):
             parse_workers=self.parse_workers,
             parse_timeout_s=self.parse_timeout_s,
             parse_memory_mb=self.parse_memory_mb,
+            parse_batch_size=self.parse_batch_size,
+            load_memory_mb=self.load_memory_mb,
             render=RenderSettings(enabled=self.render, max_pages_per_night=self.render_max_pages),
         )
 

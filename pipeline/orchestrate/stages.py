@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 import logging
 import os
 import tempfile
 import time
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 
 import polars as pl
@@ -31,7 +32,10 @@ from pipeline.crawl.settings import FetchSettings
 from pipeline.extract.isolate import parse_many
 from pipeline.registry import load_portals, regions_frame
 from pipeline.registry.model import Portal
-from pipeline.report.frames import ReportFrames, build_frames
+from pipeline.report.frames import ReportFrames, join_parsed, records_frame
+from pipeline.report.parse_cache import PART, ParseCache
+from pipeline.report.parse_output import PARSE_KEY, ParseOutput
+from pipeline.report.parts import ParsedParts, PartsWriter
 from pipeline.report.model import ParsedReport
 from pipeline.warehouse.history import crawl_memory
 from pipeline.warehouse.load import COLUMNS_SCHEMA, DOCUMENT_SCHEMA, HEALTH_SCHEMA, LoadSummary, NightInput, load_night
@@ -58,6 +62,8 @@ class NightConfig:
     parse_timeout_s: float = 120.0
     parse_memory_mb: int = 2048
     parse_workers: int = 1
+    parse_batch_size: int = 500                # documents parsed and written per part; bounds the parse's memory
+    load_memory_mb: int = 2048                 # DuckDB's memory limit for the load; beyond it, it spills to disk
     render: RenderSettings = field(default_factory=RenderSettings)
 
 
@@ -196,42 +202,100 @@ class ParseSummary:
 
 
 def parse(config: NightConfig) -> ParseSummary:
-    """Read every archived document into the report model; unchanged documents come from the cache."""
+    """Read every archived document into the report model, batch by batch; cached parses are not re-read.
+
+    Documents the parse cache holds are joined to their records part by part; the others are
+    parsed in batches of `parse_batch_size`, each batch cached and written as a part before the
+    next, so memory stays bounded by a batch however many documents a night lists.
+    """
     version = parser_version()
-    cache_dir = config.paths.parse_cache_dir / version
+    cache = ParseCache(config.paths.parse_cache_dir, version)
     archive = Archive(config.paths.archive_root)
-    records = [r for r in read_documents(config) if all(archive.has(sha) for sha in (r.sha256, *r.continuation_sha256))]
-    keyed = [(_parse_key(record), record) for record in records]
-    reports: dict[str, ParsedReport] = {}
-    for key, record in keyed:
-        cached = cache_dir / f"{key}.json"
-        if cached.exists():
-            reports[key] = ParsedReport.from_contract(json.loads(cached.read_text(encoding="utf-8")), sha256=record.sha256)
-    to_parse = {key: record for key, record in keyed if key not in reports}
-    log.info("parse: %d documents (%d cached, %d to parse)", len(records), len(records) - len(to_parse), len(to_parse))
-    items = ((r.url, _document_bytes(archive, r), r.filename, r.content_type) for r in to_parse.values())
-    for key, report in zip(to_parse, parse_many(items, timeout_s=config.parse_timeout_s,
-                                               memory_mb=config.parse_memory_mb, workers=config.parse_workers)):
-        report.sha256 = to_parse[key].sha256
-        reports[key] = report
-        contract = json.dumps(report.to_contract(), ensure_ascii=False)
-        _replace_atomically(cache_dir / f"{key}.json", lambda path: path.write_text(contract, encoding="utf-8"))
-    frames = build_frames(((record, reports[key]) for key, record in keyed), parser_version=version)
-    frames.write(_stage_file(config, "parsed"))
-    statuses = dict(frames.reports.group_by("parse_status").len().sort("parse_status").iter_rows()) if frames.reports.height else {}
-    failed = int(frames.checks.filter(~pl.col("ok")).height) if frames.checks.height else 0
-    summary = ParseSummary(len(records), len(to_parse), len(records) - len(to_parse), statuses.get("ok", 0),
-                           statuses, frames.cells.height, failed, version)
-    log.info("parse: %s; %d cells, %d failed checks", ", ".join(f"{k} {v}" for k, v in statuses.items()),
-             summary.cells, failed)
+    documents = _archived_documents(config, archive)
+    located = records_frame(documents).join(cache.index(), on=PARSE_KEY, how="left", maintain_order="left")
+    cached = located.filter(pl.col(PART).is_not_null())
+    misses = located.filter(pl.col(PART).is_null())
+    to_parse = misses[PARSE_KEY].unique(maintain_order=True).to_list()
+    log.info("parse: %d documents (%d cached, %d to parse)", located.height, located.height - len(to_parse), len(to_parse))
+    tally = _ParseTally()
+    with PartsWriter(_stage_file(config, "parsed")) as writer:
+        for (part,), batch in cached.partition_by(PART, as_dict=True).items():
+            tally.add(writer, join_parsed(batch.drop(PART), cache.read(part), parser_version=version))
+        for keys in _batches(to_parse, config.parse_batch_size):
+            output = ParseOutput.of(_parsed_or_migrated(config, cache, archive, _first_records(documents, keys)))
+            cache.add(output)
+            tally.add(writer, join_parsed(misses.filter(pl.col(PARSE_KEY).is_in(keys)).drop(PART), output,
+                                          parser_version=version))
+    summary = ParseSummary(located.height, len(to_parse), located.height - len(to_parse), tally.statuses.get("ok", 0),
+                           dict(sorted(tally.statuses.items())), tally.cells, tally.failed_checks, version)
+    log.info("parse: %s; %d cells, %d failed checks", ", ".join(f"{k} {v}" for k, v in summary.statuses.items()),
+             summary.cells, summary.failed_checks)
     return summary
 
 
-def _parse_key(record: DocumentRecord) -> str:
+class _ParseTally:
+    """What the night's parts hold, counted as they are written."""
+
+    def __init__(self) -> None:
+        self.statuses: Counter[str] = Counter()
+        self.cells = 0
+        self.failed_checks = 0
+
+    def add(self, writer: PartsWriter, frames: ReportFrames) -> None:
+        writer.write(frames)
+        self.statuses.update(frames.reports["parse_status"].to_list())
+        self.cells += frames.cells.height
+        self.failed_checks += frames.checks.filter(~pl.col("ok")).height
+
+
+def _batches(keys: list[str], size: int) -> Iterator[list[str]]:
+    iterator = iter(keys)
+    while batch := list(islice(iterator, max(1, size))):
+        yield batch
+
+
+def _archived_documents(config: NightConfig, archive: Archive) -> pl.DataFrame:
+    """The crawl's documents whose pages are all in the archive, each with its parse key."""
+    path = _stage_file(config, "crawl/documents.parquet")
+    if not path.exists():
+        raise FileNotFoundError(f"no crawl output at {path}: run the crawl stage first")
+    documents = pl.read_parquet(path).select(list(CRAWL_DOCUMENT_SCHEMA))
+    pages = [(sha, tuple(more or ())) for sha, more in documents.select("sha256", "continuation_sha256").iter_rows()]
+    archived = [all(archive.has(page) for page in (sha, *more)) for sha, more in pages]
+    return documents.with_columns(pl.Series(PARSE_KEY, [_parse_key(sha, more) for sha, more in pages], dtype=pl.Utf8)) \
+        .filter(pl.Series(archived, dtype=pl.Boolean))
+
+
+def _first_records(documents: pl.DataFrame, keys: list[str]) -> dict[str, DocumentRecord]:
+    """For each key, the first record that found it: the one whose bytes are parsed."""
+    rows = documents.filter(pl.col(PARSE_KEY).is_in(keys)).unique(PARSE_KEY, keep="first", maintain_order=True)
+    return {
+        row.pop(PARSE_KEY): DocumentRecord(**{**row, "continuation_sha256": tuple(row["continuation_sha256"] or ())})
+        for row in rows.iter_rows(named=True)
+    }
+
+
+def _parsed_or_migrated(config: NightConfig, cache: ParseCache, archive: Archive,
+                        records: dict[str, DocumentRecord]) -> Iterator[tuple[str, ParsedReport]]:
+    """Each key's parse: from the old per-document JSON cache when it holds one, else parsed now."""
+    migrated = {key: found for key, record in records.items() if (found := cache.legacy(key, record.sha256)) is not None}
+    fresh = [key for key in records if key not in migrated]
+    yield from migrated.items()
+    if not fresh:
+        return
+    items = ((records[key].url, _document_bytes(archive, records[key]), records[key].filename, records[key].content_type)
+             for key in fresh)
+    for key, report in zip(fresh, parse_many(items, timeout_s=config.parse_timeout_s,
+                                             memory_mb=config.parse_memory_mb, workers=config.parse_workers)):
+        report.sha256 = records[key].sha256
+        yield key, report
+
+
+def _parse_key(sha256: str, continuation_sha256: tuple[str, ...]) -> str:
     """The archive key of the document, or of all its pages when an article is split across pages."""
-    if not record.continuation_sha256:
-        return record.sha256
-    return hashlib.sha256("+".join((record.sha256, *record.continuation_sha256)).encode()).hexdigest()
+    if not continuation_sha256:
+        return sha256
+    return hashlib.sha256("+".join((sha256, *continuation_sha256)).encode()).hexdigest()
 
 
 def _document_bytes(archive: Archive, record: DocumentRecord) -> bytes:
@@ -239,8 +303,8 @@ def _document_bytes(archive: Archive, record: DocumentRecord) -> bytes:
     return b"\n".join(archive.get(sha) for sha in (record.sha256, *record.continuation_sha256))
 
 
-def read_parsed(config: NightConfig) -> ReportFrames:
-    return ReportFrames.read(_stage_file(config, "parsed"))
+def parsed_parts(config: NightConfig) -> ParsedParts:
+    return ParsedParts(_stage_file(config, "parsed"))
 
 
 # warehouse --------------------------------------------------------------------------------
@@ -262,10 +326,10 @@ def load_warehouse(config: NightConfig, run_id: str, started_at: datetime | None
             regions=regions_frame(),
             documents=documents.select(list(DOCUMENT_SCHEMA)),
             health=read_health(config),
-            frames=read_parsed(config),
+            frames=parsed_parts(config),
             columns=pl.read_parquet(_stage_file(config, "crawl/columns.parquet")),
         )
-        with working_connection(working) as con:
+        with working_connection(working, config.load_memory_mb) as con:
             summary = load_night(con, night)
     except BaseException:
         discard_working(working)

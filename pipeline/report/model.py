@@ -121,7 +121,7 @@ class ParsedReport:
 
     @classmethod
     def from_contract(cls, obj: dict, *, sha256: str | None = None) -> ParsedReport:
-        """Rebuild a report from its `to_contract()` JSON (the parse cache stores that form)."""
+        """Rebuild a report from its `to_contract()` JSON (gongkai's JSON output; earlier parse caches stored it)."""
         if "error" in obj:
             return cls(source=obj["source"], status=obj.get("status", "error"), error=obj["error"], sha256=sha256)
         report = obj.get("report") or {}

@@ -3,21 +3,30 @@
 One transaction covers the whole load: regions, documents, portal health, the columns each
 portal was read from (the next crawl's memory, see `history.py`) and every new or changed report (its old rows deleted, its new rows inserted). Unchanged reports are skipped, so
 re-running a night never duplicates anything, and an error anywhere leaves the file as it was.
+Parsed reports, cells and checks are read by DuckDB from the parse stage's Parquet parts, so
+the national night's cells never pass through Python; dimensions are upserted, so an
+unchanged night leaves them (and the file) as they were.
 """
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 import duckdb
 import polars as pl
 
 from pipeline.report.contract import CELLS
 from pipeline.report.frames import ReportFrames
+from pipeline.report.parts import FRAME_FILES, ParsedParts
 from pipeline.warehouse import sqlfiles
 
 LOAD_STEPS = (
-    "load/01_replace_regions.sql",
+    "load/00_read_parsed_reports.sql",
+    "load/01_upsert_regions.sql",
     "load/02_upsert_documents.sql",
     "load/03_record_health.sql",
     "load/04_select_changed_reports.sql",
@@ -28,7 +37,8 @@ LOAD_STEPS = (
     "load/09_insert_checks.sql",
     "load/10_record_run.sql",
     "load/11_record_portal_columns.sql",
-    "load/12_replace_cell_dictionary.sql",
+    "load/12_upsert_cell_dictionary.sql",
+    "load/13_drop_incoming.sql",
 )
 
 DOCUMENT_SCHEMA: dict[str, pl.DataType] = {
@@ -56,7 +66,7 @@ class NightInput:
     regions: pl.DataFrame     # division_code, name, level
     documents: pl.DataFrame   # DOCUMENT_SCHEMA
     health: pl.DataFrame      # HEALTH_SCHEMA
-    frames: ReportFrames
+    frames: ParsedParts | ReportFrames   # the parse stage's parts; frames built in memory for small nights
     columns: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=COLUMNS_SCHEMA))  # read tonight
 
 
@@ -71,17 +81,33 @@ class LoadSummary:
 
 def load_night(con: duckdb.DuckDBPyConnection, night: NightInput) -> LoadSummary:
     """Apply one night to an open (migrated) warehouse connection in a single transaction."""
+    with _as_parts(night.frames) as parts:
+        return _load(con, night, parts)
+
+
+@contextmanager
+def _as_parts(frames: ParsedParts | ReportFrames) -> Iterator[ParsedParts]:
+    """Frames built in memory are written as one part, so every load reads parts the same way."""
+    if isinstance(frames, ParsedParts):
+        yield frames
+        return
+    with tempfile.TemporaryDirectory(prefix="gongkai-load-") as directory:
+        frames.write(Path(directory) / "parsed")
+        yield ParsedParts(Path(directory) / "parsed")
+
+
+def _load(con: duckdb.DuckDBPyConnection, night: NightInput, parts: ParsedParts) -> LoadSummary:
     incoming = {
         "incoming_regions": night.regions.select(REGION_COLUMNS),
         "incoming_documents": night.documents.cast(DOCUMENT_SCHEMA).select(list(DOCUMENT_SCHEMA)),
         "incoming_health": night.health.cast(HEALTH_SCHEMA).select(list(HEALTH_SCHEMA)),
-        "incoming_reports": night.frames.reports,
-        "incoming_cells": night.frames.cells,
-        "incoming_checks": night.frames.checks,
         "incoming_columns": night.columns.cast(COLUMNS_SCHEMA).select(list(COLUMNS_SCHEMA)),
         "incoming_cell_dictionary": cell_dictionary(),
     }
-    params = {"run_id": night.run_id, "started_at": night.started_at, "loaded_at": datetime.now(UTC).replace(tzinfo=None)}
+    params = {
+        "run_id": night.run_id, "started_at": night.started_at, "loaded_at": datetime.now(UTC).replace(tzinfo=None),
+        **{f"{name[:-1]}_files": [str(path) for path in parts.files(name)] for name in FRAME_FILES},
+    }
     for name, frame in incoming.items():
         con.register(name, frame.to_arrow())
     con.execute("BEGIN TRANSACTION")

@@ -26,8 +26,12 @@ from pipeline.warehouse.migrate import migrate
 STORAGE_COMPATIBILITY = "v1.1.0"
 
 
-def connect_working(path: Path) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(str(path), config={"storage_compatibility_version": STORAGE_COMPATIBILITY})
+def connect_working(path: Path, memory_limit_mb: int | None = None) -> duckdb.DuckDBPyConnection:
+    """A writable connection; a memory limit makes DuckDB spill beside the file instead of growing past it."""
+    config = {"storage_compatibility_version": STORAGE_COMPATIBILITY}
+    if memory_limit_mb:
+        config["memory_limit"] = f"{memory_limit_mb}MB"
+    return duckdb.connect(str(path), config=config)
 
 
 def prepare_working(published: Path, working: Path) -> None:
@@ -54,11 +58,11 @@ def discard_working(working: Path) -> None:
 
 
 @contextmanager
-def working_connection(working: Path):
+def working_connection(working: Path, memory_limit_mb: int | None = None):
     """Open the working file for a load; checkpoint on success so the file is self-contained."""
     if not working.exists():
         raise FileNotFoundError(f"no working warehouse at {working}: prepare it first (prepare_working)")
-    con = connect_working(working)
+    con = connect_working(working, memory_limit_mb)
     try:
         yield con
         con.execute("CHECKPOINT")

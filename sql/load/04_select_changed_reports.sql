@@ -12,3 +12,8 @@ WHERE (r.report_id IS NULL
       WHERE other.document_sha256 = i.document_sha256 AND other.report_id <> i.report_id
   )
 QUALIFY row_number() OVER (PARTITION BY i.document_sha256 ORDER BY i.source_url) = 1;
+-- Only the changed reports' cells and checks are read from the parts: an unchanged night reads none.
+CREATE OR REPLACE TEMP TABLE incoming_cells AS
+SELECT * FROM read_parquet($cell_files) WHERE report_id IN (SELECT report_id FROM changed_reports);
+CREATE OR REPLACE TEMP TABLE incoming_checks AS
+SELECT * FROM read_parquet($check_files) WHERE report_id IN (SELECT report_id FROM changed_reports);

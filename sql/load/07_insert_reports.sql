@@ -19,13 +19,21 @@ SELECT
     i.parse_status,
     i.parse_error,
     i.parser_version,
-    (SELECT count(*) FROM incoming_cells c WHERE c.report_id = i.report_id),
-    (SELECT count(*) FROM incoming_cells c WHERE c.report_id = i.report_id AND list_contains(c.flags, 'uncertain')),
-    (SELECT count(*) FROM incoming_checks k WHERE k.report_id = i.report_id),
-    (SELECT count(*) FROM incoming_checks k WHERE k.report_id = i.report_id AND NOT k.ok),
+    coalesce(c.cells, 0),
+    coalesce(c.uncertain_cells, 0),
+    coalesce(k.checks, 0),
+    coalesce(k.failed_checks, 0),
     $run_id,
     $loaded_at,
     i.completeness,
     i.parse_notes
 FROM incoming_reports i
+LEFT JOIN (
+    SELECT report_id, count(*) AS cells, count(*) FILTER (list_contains(flags, 'uncertain')) AS uncertain_cells
+    FROM incoming_cells GROUP BY report_id
+) c USING (report_id)
+LEFT JOIN (
+    SELECT report_id, count(*) AS checks, count(*) FILTER (NOT ok) AS failed_checks
+    FROM incoming_checks GROUP BY report_id
+) k USING (report_id)
 WHERE i.report_id IN (SELECT report_id FROM changed_reports);

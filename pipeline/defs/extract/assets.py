@@ -25,16 +25,18 @@ def parsed_reports(gongkai: GongkaiResource) -> dg.MaterializeResult:
 @dg.asset_check(asset=parsed_reports, description="The template's own arithmetic holds in every parsed report "
                  "(warns; values are never changed). Partial reports are told apart: a row they lack counts as 0.")
 def template_arithmetic(gongkai: GongkaiResource) -> dg.AssetCheckResult:
-    frames = stages.read_parsed(gongkai.night_config())
-    failed = frames.checks.filter(~pl.col("ok"))
-    failing_reports = failed.select("report_id").unique().join(frames.reports, on="report_id").sort("source_url")
-    partial = frames.reports.filter(pl.col("parse_status") == "partial").sort("completeness", "source_url")
+    parts = stages.parsed_parts(gongkai.night_config())
+    checks = parts.scan("checks").select(pl.len().alias("checks")).collect().item()
+    failed = parts.scan("checks").filter(~pl.col("ok")).collect()
+    reports = parts.scan("reports").select("report_id", "source_url", "parse_status", "completeness", "parse_error")
+    failing_reports = failed.lazy().select("report_id").unique().join(reports, on="report_id").sort("source_url").collect()
+    partial = reports.filter(pl.col("parse_status") == "partial").sort("completeness", "source_url").collect()
     failing_partial = failing_reports.filter(pl.col("parse_status") == "partial").height
     return dg.AssetCheckResult(
         passed=failed.height == 0,
         severity=dg.AssetCheckSeverity.WARN,
         metadata={
-            "checks": frames.checks.height,
+            "checks": checks,
             "failed_checks": failed.height,
             "reports_failing": failing_reports.height,
             "reports_failing_that_are_partial": failing_partial,
@@ -56,13 +58,14 @@ def _with_status(report: dict) -> str:
 
 @dg.asset_check(asset=parsed_reports, description="Documents that could not be read (errors, image-only scans needing OCR).")
 def documents_readable(gongkai: GongkaiResource) -> dg.AssetCheckResult:
-    reports = stages.read_parsed(gongkai.night_config()).reports
-    unreadable = reports.filter(pl.col("parse_status").is_in(["error", "needs_ocr"]))
+    reports = stages.parsed_parts(gongkai.night_config()).scan("reports")
+    documents = reports.select(pl.len()).collect().item()
+    unreadable = reports.filter(pl.col("parse_status").is_in(["error", "needs_ocr"])).collect()
     return dg.AssetCheckResult(
         passed=unreadable.height == 0,
         severity=dg.AssetCheckSeverity.WARN,
         metadata={
-            "documents": reports.height,
+            "documents": documents,
             "unreadable": unreadable.height,
             "details": markdown_list(
                 (f"{r['source_url']}: {r['parse_status']} {r['parse_error'] or ''}" for r in unreadable.iter_rows(named=True)),
