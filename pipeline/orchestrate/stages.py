@@ -68,9 +68,11 @@ class NightConfig:
 
 
 def parser_version() -> str:
-    """gongkai's version plus a hash of the extraction code, so changed parsing re-reads documents."""
+    """gongkai's version plus a hash of the extraction code and of the parse cache's columns, so changed
+    parsing re-reads documents and a cache written with other columns is never read."""
     digest = hashlib.sha256()
-    for path in sorted((PACKAGE_DIR / "extract").rglob("*.py")) + [PACKAGE_DIR / "report" / "cells.csv"]:
+    cache_layout = [PACKAGE_DIR / "report" / "cells.csv", PACKAGE_DIR / "report" / "parse_output.py"]
+    for path in sorted((PACKAGE_DIR / "extract").rglob("*.py")) + cache_layout:
         digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
         digest.update(path.read_bytes())
     return f"{pipeline.__version__}+{digest.hexdigest()[:10]}"
@@ -196,6 +198,7 @@ class ParseSummary:
     from_cache: int
     reports_ok: int
     statuses: dict[str, int]
+    routes: dict[str, int]          # reports by how their text was read (text, ocr, text+ocr): OCR counted apart
     cells: int
     failed_checks: int
     parser_version: str
@@ -227,9 +230,11 @@ def parse(config: NightConfig) -> ParseSummary:
             tally.add(writer, join_parsed(misses.filter(pl.col(PARSE_KEY).is_in(keys)).drop(PART), output,
                                           parser_version=version))
     summary = ParseSummary(located.height, len(to_parse), located.height - len(to_parse), tally.statuses.get("ok", 0),
-                           dict(sorted(tally.statuses.items())), tally.cells, tally.failed_checks, version)
-    log.info("parse: %s; %d cells, %d failed checks", ", ".join(f"{k} {v}" for k, v in summary.statuses.items()),
-             summary.cells, summary.failed_checks)
+                           dict(sorted(tally.statuses.items())), dict(sorted(tally.routes.items())), tally.cells,
+                           tally.failed_checks, version)
+    log.info("parse: %s; read by %s; %d cells, %d failed checks",
+             ", ".join(f"{k} {v}" for k, v in summary.statuses.items()),
+             ", ".join(f"{k} {v}" for k, v in summary.routes.items()) or "-", summary.cells, summary.failed_checks)
     return summary
 
 
@@ -238,12 +243,14 @@ class _ParseTally:
 
     def __init__(self) -> None:
         self.statuses: Counter[str] = Counter()
+        self.routes: Counter[str] = Counter()
         self.cells = 0
         self.failed_checks = 0
 
     def add(self, writer: PartsWriter, frames: ReportFrames) -> None:
         writer.write(frames)
         self.statuses.update(frames.reports["parse_status"].to_list())
+        self.routes.update(route for route in frames.reports["parse_route"].to_list() if route)
         self.cells += frames.cells.height
         self.failed_checks += frames.checks.filter(~pl.col("ok")).height
 

@@ -36,6 +36,7 @@ REPORT_SCHEMA: dict[str, pl.DataType] = {
     "source_url": pl.Utf8,
     "document_sha256": pl.Utf8,
     "document_format": pl.Utf8,
+    "parse_route": pl.Utf8,              # text, ocr or text+ocr: how the document's text was read
     "parse_status": pl.Utf8,
     "parse_error": pl.Utf8,
     "parser_version": pl.Utf8,

@@ -18,6 +18,7 @@ PARSE_KEY = "parse_key"
 PARSED_DOCUMENT_SCHEMA: dict[str, pl.DataType] = {
     PARSE_KEY: pl.Utf8,
     "format": pl.Utf8,
+    "parse_route": pl.Utf8,
     "status": pl.Utf8,
     "error": pl.Utf8,
     "completeness": pl.Float64,
@@ -46,7 +47,7 @@ class ParseOutput:
         for key, report in parsed:
             meta = report.meta
             rows.append({
-                PARSE_KEY: key, "format": report.format, "status": report.status, "error": report.error,
+                PARSE_KEY: key, "format": report.format, "parse_route": report.parse_route, "status": report.status, "error": report.error,
                 "completeness": report.completeness, "notes": list(report.notes), "meta_region": meta.region,
                 "meta_publisher": meta.publisher or None, "meta_level": meta.level, "meta_year": meta.year,
                 "meta_template": meta.template, "meta_title": meta.title or None,

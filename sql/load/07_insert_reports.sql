@@ -2,7 +2,7 @@ INSERT INTO core_report (
     report_id, publisher_id, division_code, report_year, template, region_name, title, published_on,
     source_url, document_sha256, document_format, parse_status, parse_error, parser_version,
     cells_count, uncertain_cells_count, checks_count, failed_checks_count, run_id, loaded_at,
-    completeness, parse_notes
+    completeness, parse_notes, parse_route
 )
 SELECT
     i.report_id,
@@ -26,7 +26,8 @@ SELECT
     $run_id,
     $loaded_at,
     i.completeness,
-    i.parse_notes
+    i.parse_notes,
+    i.parse_route
 FROM incoming_reports i
 LEFT JOIN (
     SELECT report_id, count(*) AS cells, count(*) FILTER (list_contains(flags, 'uncertain')) AS uncertain_cells

@@ -90,3 +90,32 @@ def test_the_old_per_document_json_cache_is_read_once_into_parts(tmp_path, monke
     assert migrated.parsed == 2 and len(cache.parts()) == 1
     assert parsed_rows(config) == frames
     assert stages.parse(config).from_cache == 2
+
+
+def test_scanned_reports_are_counted_apart_and_loaded_with_their_route(tmp_path):
+    pytest.importorskip("rapidocr_onnxruntime")
+    from pipeline.fixtures.documents import render_pdf
+    from pipeline.fixtures.scans import Scan, scanned_pdf
+
+    config = crawled(tmp_path, count=2)
+    meta, values = sample_report("2021", seed=9)
+    archive = Archive(config.paths.archive_root)
+    sha = archive.put(scanned_pdf(render_pdf(meta, values), Scan(dpi=150)))
+    path = config.paths.stage_dir / "crawl" / "documents.parquet"
+    scan = DocumentRecord(
+        portal_id="p-330424", division_code="330424", publisher=meta.publisher, publisher_level="town",
+        title=f"{meta.publisher}{meta.year}年报告", title_year=meta.year, url="http://example.gov.cn/scan.pdf",
+        listing_url=None, sha256=sha, content_type="application/pdf", filename="scan.pdf", size_bytes=1,
+        fetched_at=datetime(2025, 2, 1))
+    pl.concat([pl.read_parquet(path), pl.DataFrame([dataclasses.asdict(scan)], schema=stages.CRAWL_DOCUMENT_SCHEMA)]
+              ).write_parquet(path)
+
+    summary = stages.parse(config)
+    assert summary.routes == {"ocr": 1, "text": 2}
+
+    stages.load_warehouse(config, "night-1")
+    stages.publish_warehouse(config, "night-1")
+    with connect_published(config.paths.warehouse) as con:
+        routes = dict(con.execute("SELECT source_url, parse_route FROM core_report").fetchall())
+    assert routes["http://example.gov.cn/scan.pdf"] == "ocr"
+    assert {route for url, route in routes.items() if url.endswith(".txt")} == {"text"}

@@ -16,6 +16,7 @@ def parsed_reports(gongkai: GongkaiResource) -> dg.MaterializeResult:
         "from_cache": summary.from_cache,
         "reports_ok": summary.reports_ok,
         "statuses": summary.statuses,
+        "read_by": summary.routes,
         "cells": summary.cells,
         "failed_checks": summary.failed_checks,
         "parser_version": summary.parser_version,
