@@ -69,6 +69,17 @@ def test_no_silent_errors(parsed):
     assert silent == []
 
 
+SCANNED_FIRST_PAGE = ("clean-150dpi", "100dpi-askew-noisy-jpeg", "200dpi-on-its-side", "red-seal-over-a-table")
+
+
+@pytest.mark.parametrize("name", SCANNED_FIRST_PAGE)
+def test_metadata_of_a_fully_scanned_report_comes_from_its_title_lines(parsed, name):
+    truth, _, report = parsed[name]
+    assert (report.meta.region, report.meta.year, report.meta.publisher, report.meta.template) == (
+        truth.region, truth.year, truth.publisher, truth.template)
+    assert f"{truth.year}年" in report.meta.title
+
+
 def test_accuracy_over_the_scans(parsed):
     right = sum(_scores(values, report)[0] for _, values, report in parsed.values())
     total = sum(len(values) for _, values, _ in parsed.values())

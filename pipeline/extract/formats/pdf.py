@@ -131,7 +131,7 @@ def _scanned_tables(data: bytes, numbers: list[int], count: int) -> dict[int, li
 
     try:
         return ocr_tables(pdf_pages(data, [n - 1 for n in numbers]), numbers,
-                          what=f"PDF ({len(numbers)} of {count} pages scanned)")
+                          what=f"PDF ({len(numbers)} of {count} pages scanned)", heading=numbers[0] == 1)
     except NeedsOCR:
         return {}
 

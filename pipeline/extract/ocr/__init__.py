@@ -21,7 +21,7 @@ import io
 
 import numpy as np
 
-from pipeline.extract.blocks import TableBlock
+from pipeline.extract.blocks import Block, TableBlock
 
 MAX_PIXELS = 3000 * 3000   # larger photos are scaled down first (the grid and digits stay legible)
 PDF_DPI = 200
@@ -56,24 +56,28 @@ def _bounded(image: np.ndarray) -> np.ndarray:
     return cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
 
 
-def read_page(image: np.ndarray, number: int) -> list[TableBlock]:
-    """One page image → its tables, read by OCR."""
-    from pipeline.extract.ocr.cells import page_tables
+def read_page(image: np.ndarray, number: int, *, head_lines: int = 0) -> list[Block]:
+    """One page image → its tables, read by OCR, after up to `head_lines` text lines above them."""
+    from pipeline.extract.ocr.cells import page_blocks
     from pipeline.extract.ocr.page import at_working_size, grey_of, upright
 
-    return page_tables(upright(at_working_size(grey_of(image))), number)
+    return page_blocks(upright(at_working_size(grey_of(image))), number, head_lines=head_lines)
 
 
-def ocr_tables(pages: list[np.ndarray], numbers: list[int], *, what: str) -> dict[int, list[TableBlock]]:
-    """Page number → the tables OCR reads on that page image; NeedsOCR when OCR cannot run or finds none."""
+def ocr_tables(pages: list[np.ndarray], numbers: list[int], *, what: str, heading: bool = True
+               ) -> dict[int, list[Block]]:
+    """Page number → the blocks OCR reads on that page image: its tables, and on the first page, when
+    `heading`, the text lines above them (a scan's title); NeedsOCR when OCR cannot run or finds no table."""
     from pipeline.extract.formats import NeedsOCR
+    from pipeline.extract.ocr.cells import HEAD_LINES
     from pipeline.extract.ocr.engine import OCRUnavailable
 
     try:
-        tables = {number: read_page(image, number) for image, number in zip(pages, numbers)}
+        tables = {number: read_page(image, number, head_lines=HEAD_LINES if heading and k == 0 else 0)
+                  for k, (image, number) in enumerate(zip(pages, numbers))}
     except OCRUnavailable as exc:
         raise NeedsOCR(f"the {what} needs OCR and {exc}") from exc
-    if not any(tables.values()):
+    if not any(isinstance(block, TableBlock) for blocks in tables.values() for block in blocks):
         raise NeedsOCR(f"OCR found no ruled table in the {what}'s {len(pages)} page image(s): a table without "
                        "ruling lines, or a photo too blurred to find one, needs OCR by hand")
     return tables

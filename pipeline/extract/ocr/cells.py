@@ -1,5 +1,10 @@
 """One page image → TableBlocks: the grid's cells cropped, split into text lines, recognised.
 
+Above a page's first table (the whole page when it has none) the first HEAD_LINES text lines are
+read too, as TextBlocks: a scanned report's title, publisher and date sit there, and metadata
+is taken from them as from any other text. A line read with any doubtful character is dropped,
+so a misread year never becomes the report's.
+
 In each cell the glyphs are the ink's connected parts as tall as a character, plus the small
 parts next to them (a decimal point, a comma, the strokes of 三); a speck away from them is
 noise and is whitened. A cell with no glyph is blank. A cell with glyphs is cut into its text
@@ -19,7 +24,7 @@ import re
 import cv2
 import numpy as np
 
-from pipeline.extract.blocks import TableBlock
+from pipeline.extract.blocks import TableBlock, TextBlock
 from pipeline.extract.ocr.engine import Reading, read_crops
 from pipeline.extract.ocr.grid import Grid, find_grids, line_masks
 from pipeline.extract.ocr.page import ink_of, rule_ink
@@ -29,17 +34,42 @@ CONFIDENT = 0.9     # least per-character probability of a reading taken as it s
 PAD = 4
 MAX_PIECE = 12      # line heights: about as many characters
 MARGIN = 3          # pixels inside the rules where a cell's own ink starts
+HEAD_LINES = 6      # text lines read above a page's first table: title, publisher, date
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _PLAIN_NUMBER = re.compile(r"^\d[\d,]*(\.\d+)?$")   # a sign is doubted: a dash of noise makes one
 _LOOK_ALIKES = str.maketrans({"o": "0", "O": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "i": "1", "|": "1",
                               "S": "5", "B": "8", "Z": "2", "，": ",", "。": "."})
 
 
-def page_tables(grey: np.ndarray, page: int) -> list[TableBlock]:
+def page_blocks(grey: np.ndarray, page: int, *, head_lines: int = 0) -> list[TextBlock | TableBlock]:
+    """The page's tables, after the first `head_lines` text lines above the first of them."""
     rules = rule_ink(grey)
     horizontal, vertical = line_masks(rules)
     text_ink = cv2.subtract(ink_of(grey), cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((3, 3), np.uint8)))
-    return [_table(grid, grey, text_ink, f"page {page}, table {k}") for k, grid in enumerate(find_grids(rules), start=1)]
+    grids = find_grids(rules)
+    tables = [_table(grid, grey, text_ink, f"page {page}, table {k}") for k, grid in enumerate(grids, start=1)]
+    top = min((grid.ys[0] for grid in grids), default=grey.shape[0])
+    return [*_head_text(grey, text_ink[:top], page, head_lines), *tables]
+
+
+def _head_text(grey: np.ndarray, ink: np.ndarray, page: int, limit: int) -> list[TextBlock]:
+    """The first `limit` text lines of `ink` (a page's top) read confidently, one TextBlock each."""
+    if limit <= 0 or not ink.any():
+        return []
+    glyphs = _glyphs(np.ascontiguousarray(ink))
+    clean = np.where(cv2.dilate(glyphs, np.ones((3, 3), np.uint8)) > 0, grey[:ink.shape[0]], 255).astype(np.uint8)
+    lines = [box for box in _lines(glyphs) if box[3] - box[1] >= 8][:limit]
+    pieces: list[tuple[int, np.ndarray]] = []
+    for index, (lx0, ly0, lx1, ly1) in enumerate(lines):
+        for px0, px1 in _spans(glyphs[ly0:ly1], lx0, lx1):
+            crop = clean[max(0, ly0 - 1):ly1 + 1, max(0, px0 - 1):px1 + 1]
+            pieces.append((index, cv2.copyMakeBorder(crop, PAD, PAD, PAD, PAD, cv2.BORDER_CONSTANT, value=255)))
+    readings: dict[int, list[Reading]] = {}
+    for (index, _), reading in zip(pieces, read_crops([crop for _, crop in pieces])):
+        readings.setdefault(index, []).append(reading)
+    return [TextBlock("".join(r.text for r in found), f"page {page}", read_by="ocr")
+            for _, found in sorted(readings.items())
+            if all(r.text and r.confidence >= CONFIDENT for r in found)]
 
 
 def _glyphs(ink: np.ndarray) -> np.ndarray:
