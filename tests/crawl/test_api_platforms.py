@@ -6,71 +6,49 @@ from urllib.parse import parse_qsl, urlsplit
 import httpx
 import pytest
 
-from pipeline.crawl.crawler import run_crawl
-from pipeline.crawl.settings import FetchSettings
 from pipeline.fixtures.catalogue import api_portals
 from pipeline.fixtures.portal import FixtureServer
 from pipeline.fixtures.sites.epoint import CATEGORY, LIST_API, PAGE_SIZE, SITE_GUID
 from pipeline.fixtures.sites.truecms import COLUMN_ID, PER_PAGE, SERVLET
+from tests.crawl.portal_crawls import assert_archived_once_as_the_document_itself, assert_no_decoy_fetched, crawl_portals
 
-FAST = dict(min_delay_s=0.0, jitter_s=0.0, allow_loopback=True, backoff_base_s=0.02, backoff_max_s=0.1,
-            retries=1, max_retry_after_s=2, connect_timeout_s=2, read_timeout_s=5)
 PORTALS = ("epoint-suining", "truecms-rugao")
 
 
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory):
     with FixtureServer(portals="api", host_base="127.0.16.2") as server:
-        outcome = run_crawl(server.portals(), archive_root=tmp_path_factory.mktemp("archive"),
-                            settings=FetchSettings(**FAST), run_id="n1")
-        manifests = {pid: server.manifest(portal_id=pid) for pid in PORTALS}
-        homes = server.home_urls()
-        sites = {spec.portal_id: spec.build_site() for spec in api_portals()}
-        yield outcome, manifests, sites, homes, list(server.requests)
-
-
-def host(homes: dict[str, str], portal_id: str) -> str:
-    return urlsplit(homes[portal_id]).netloc
+        yield crawl_portals(server, PORTALS, api_portals(), tmp_path_factory.mktemp("archive"))
 
 
 @pytest.mark.parametrize("portal_id", PORTALS)
 def test_every_report_is_archived_once_as_the_document_itself(crawled, portal_id):
-    outcome, manifests, _, _, _ = crawled
-    health = next(h for h in outcome.health if h.portal_id == portal_id)
-    assert health.outcome == "ok", health.detail
-    documents = [d for d in outcome.documents if d.portal_id == portal_id]
-    assert sorted((d.url, d.sha256) for d in documents) == sorted((r.url, r.sha256) for r in manifests[portal_id])
-    assert len({d.sha256 for d in documents}) == len(documents)
-    assert {r.format for r in manifests[portal_id]} >= {"html", "pdf", "docx"}
+    assert_archived_once_as_the_document_itself(crawled, portal_id)
+    assert {r.format for r in crawled.manifests[portal_id]} >= {"html", "pdf", "docx"}
 
 
 @pytest.mark.parametrize("portal_id", PORTALS)
 def test_no_decoy_is_fetched(crawled, portal_id):
-    _, _, sites, homes, requests = crawled
-    paths = {r.path for r in requests if r.host == host(homes, portal_id)}
-    decoys = {path for path, _, _ in sites[portal_id].decoys()}
-    assert decoys and not paths & decoys
+    assert_no_decoy_fetched(crawled, portal_id)
 
 
 def test_the_json_list_is_posted_once_per_page(crawled):
     """Exactly as many POSTs as the list has pages, and every page holds a report the crawl archived:
     so each page was asked once, page 0 never again."""
-    _, manifests, sites, homes, requests = crawled
-    site = sites["epoint-suining"]
-    asked = [r for r in requests if r.host == host(homes, "epoint-suining") and r.path.startswith(LIST_API)]
+    site = crawled.sites["epoint-suining"]
+    asked = [r for r in crawled.requests["epoint-suining"] if r.path.startswith(LIST_API)]
     assert site.page_count() >= 3
     assert [r.method for r in asked] == ["POST"] * site.page_count()
-    reports = {urlsplit(r.article_url or r.url).path for r in manifests["epoint-suining"]}
+    reports = {urlsplit(r.article_url or r.url).path for r in crawled.manifests["epoint-suining"]}
     pages = [site.items()[n * PAGE_SIZE:(n + 1) * PAGE_SIZE] for n in range(site.page_count())]
     assert all(any(path in reports for path, _, _ in page) for page in pages)
 
 
 def test_the_jsonp_windows_are_asked_once_each_naming_the_column_page(crawled):
-    _, _, sites, homes, requests = crawled
-    asked = [r for r in requests if r.host == host(homes, "truecms-rugao") and r.path.startswith(SERVLET)]
+    asked = [r for r in crawled.requests["truecms-rugao"] if r.path.startswith(SERVLET)]
     assert {r.status for r in asked} == {200}   # a request without the column page as Referer gets 404
     starts = Counter(dict(parse_qsl(urlsplit(r.path).query))["startrecord"] for r in asked)
-    count = -(-len(sites["truecms-rugao"].items()) // PER_PAGE)
+    count = -(-len(crawled.sites["truecms-rugao"].items()) // PER_PAGE)
     assert count >= 3
     assert starts == Counter(str(1 + PER_PAGE * n) for n in range(count))
 

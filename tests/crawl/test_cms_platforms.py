@@ -6,15 +6,12 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from pipeline.crawl.crawler import run_crawl
 from pipeline.crawl.platforms import Page, detect_platform
 from pipeline.crawl.platforms.sitefactory import SiteFactoryAdapter
-from pipeline.crawl.settings import FetchSettings
 from pipeline.fixtures.catalogue import cms_portals, showcase_portals
 from pipeline.fixtures.portal import FixtureServer
+from tests.crawl.portal_crawls import assert_archived_once_as_the_document_itself, assert_no_decoy_fetched, crawl_portals
 
-FAST = dict(min_delay_s=0.0, jitter_s=0.0, allow_loopback=True, backoff_base_s=0.02, backoff_max_s=0.1,
-            retries=1, max_retry_after_s=2, connect_timeout_s=2, read_timeout_s=5)
 PORTALS = ("sitefactory-guangning", "gkmlpt-jiexi")
 
 
@@ -24,55 +21,39 @@ def crawled(tmp_path_factory):
         portals = server.portals()
         assert {p.portal_id for p in portals} == set(PORTALS)
         assert all(p.platform is None and not p.report_columns for p in portals)
-        outcome = run_crawl(portals, archive_root=tmp_path_factory.mktemp("archive"),
-                            settings=FetchSettings(**FAST), run_id="n1")
-        hosts = {pid: urlsplit(url).netloc for pid, url in server.home_urls().items()}
-        requests = {pid: [r for r in server.requests if r.host == host] for pid, host in hosts.items()}
-        manifests = {pid: server.manifest(portal_id=pid) for pid in PORTALS}
-        sites = {spec.portal_id: spec.build_site() for spec in cms_portals()}
-        yield outcome, manifests, sites, requests
+        yield crawl_portals(server, PORTALS, cms_portals(), tmp_path_factory.mktemp("archive"))
 
 
 @pytest.mark.parametrize("portal_id", PORTALS)
 def test_every_report_is_archived_once_as_the_document_itself(crawled, portal_id):
-    outcome, manifests, _, _ = crawled
-    health = next(h for h in outcome.health if h.portal_id == portal_id)
-    assert health.outcome == "ok", health.detail
-    documents = [d for d in outcome.documents if d.portal_id == portal_id]
-    assert sorted((d.url, d.sha256) for d in documents) == sorted((r.url, r.sha256) for r in manifests[portal_id])
-    assert len({d.sha256 for d in documents}) == len(documents)
+    assert_archived_once_as_the_document_itself(crawled, portal_id)
 
 
 @pytest.mark.parametrize("portal_id", PORTALS)
 def test_no_decoy_is_fetched(crawled, portal_id):
-    _, _, sites, requests = crawled
-    decoys = {decoy[0] for decoy in sites[portal_id].decoys()}
-    assert decoys and not {r.path for r in requests[portal_id]} & decoys
+    assert_no_decoy_fetched(crawled, portal_id)
 
 
 def test_sitefactory_list_pages_are_fetched_once_and_page_one_never_again(crawled):
-    _, _, sites, requests = crawled
-    site = sites["sitefactory-guangning"]
+    site = crawled.sites["sitefactory-guangning"]
     folder = site.list_path("main").rsplit("/", 1)[0] + "/"
-    pages = Counter(r.path for r in requests["sitefactory-guangning"] if r.path.startswith(folder))
+    pages = Counter(r.path for r in crawled.requests["sitefactory-guangning"] if r.path.startswith(folder))
     count = site.page_count("main")
     assert count >= 3
     assert pages == Counter([site.list_path("main")] + [site.list_path("main", n) for n in range(2, count + 1)])
 
 
 def test_sitefactory_town_sub_columns_are_read(crawled):
-    _, _, sites, requests = crawled
-    site = sites["sitefactory-guangning"]
+    site = crawled.sites["sitefactory-guangning"]
     towns = {site.list_path(key) for key in site.columns if key != "main"}
-    assert towns and towns <= {r.path for r in requests["sitefactory-guangning"]}
+    assert towns and towns <= {r.path for r in crawled.requests["sitefactory-guangning"]}
 
 
 def test_each_gkmlpt_subsite_is_read_through_its_own_api_page_by_page(crawled):
-    _, _, sites, requests = crawled
-    site = sites["gkmlpt-jiexi"]
+    site = crawled.sites["gkmlpt-jiexi"]
     calls = Counter((urlsplit(r.path).path, dict(parse_qsl(urlsplit(r.path).query))["sid"],
                      dict(parse_qsl(urlsplit(r.path).query))["page"])
-                    for r in requests["gkmlpt-jiexi"] if "/gkmlpt/api/" in r.path)
+                    for r in crawled.requests["gkmlpt-jiexi"] if "/gkmlpt/api/" in r.path)
     expected = Counter()
     for key in site.columns:
         api = f"{site.prefix(key)}/gkmlpt/api/all/{site.category(key)}"
