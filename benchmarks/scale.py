@@ -103,7 +103,7 @@ def make_crawl(data_dir: Path, count: int) -> None:
         pl.lit(False).alias("not_modified"), pl.lit(None, pl.Utf8).alias("filename"),
         pl.lit([], pl.List(pl.Utf8)).alias("continuation_sha256"),
     ).select(list(CRAWL_DOCUMENT_SCHEMA)).cast(CRAWL_DOCUMENT_SCHEMA)
-    stage = data_dir / "stages" / "crawl"
+    stage = data_dir / "stages" / "crawl" / "national"   # one stage folder for all provinces
     stage.mkdir(parents=True, exist_ok=True)
     crawl.write_parquet(stage / "documents.parquet")
     crawl.group_by("portal_id").len().select(
@@ -135,7 +135,7 @@ def change_documents(data_dir: Path, fraction: float, night: int) -> int:
     from pipeline.archive import Archive
     from pipeline.fixtures.documents import render_text, sample_report
 
-    path = data_dir / "stages" / "crawl" / "documents.parquet"
+    path = data_dir / "stages" / "crawl" / "national" / "documents.parquet"
     crawl = pl.read_parquet(path)
     rng = random.Random(night)
     rows = rng.sample(range(crawl.height), max(1, round(crawl.height * fraction)))

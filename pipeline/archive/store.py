@@ -139,6 +139,10 @@ class Archive:
     def has(self, sha256: str) -> bool:
         return self.storage.exists(self._relpath(sha256))
 
+    def size(self, sha256: str) -> int | None:
+        """The stored copy's size without reading it (None when absent): the cheap check of a blob verified before."""
+        return self.storage.size(self._relpath(sha256))
+
     def get(self, sha256: str) -> bytes:
         """The stored bytes; KeyError if absent, ValueError if the copy no longer matches its hash."""
         relpath = self._relpath(sha256)

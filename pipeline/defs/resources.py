@@ -18,6 +18,7 @@ class GongkaiResource(dg.ConfigurableResource):
     data_dir: str | None = None
     warehouse: str | None = None
     registry_path: str | None = None
+    archive_root: str | None = None     # a directory or fsspec URL (s3://bucket/archive); default $GONGKAI_ARCHIVE_ROOT
     allow_loopback: bool = False
     extra_domains: list[str] = []
     min_delay_s: float | None = None
@@ -38,6 +39,7 @@ class GongkaiResource(dg.ConfigurableResource):
         paths = Paths(
             data_dir=Path(self.data_dir).resolve() if self.data_dir else defaults.data_dir,
             warehouse=Path(self.warehouse).resolve() if self.warehouse else defaults.warehouse,
+            archive=self.archive_root or defaults.archive,
         )
         overrides = {
             name: value

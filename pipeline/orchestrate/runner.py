@@ -20,6 +20,7 @@ from pathlib import Path
 import dagster as dg
 
 from pipeline.config import Paths, project_root
+from pipeline.defs.partitions import all_provinces_tags
 from pipeline.defs.schedules import NIGHTLY_JOB_NAME
 from pipeline.defs.warehouse.assets import DUCKDB_WRITER_POOL
 from pipeline.orchestrate import recovery, stages
@@ -127,7 +128,8 @@ def _sigterm_as_ctrl_c():
 
 
 def run_nightly(resource_config: dict, *, progress: bool = True, wait_s: float = 0.0) -> NightResult:
-    """Materialize every asset of the nightly job once, with its checks, through Dagster.
+    """Materialize every asset of the nightly job once, with its checks, through Dagster: one run over
+    every province partition (the crawl, archive and parse steps each cover all provinces at once).
 
     The night holds its warehouse's lock throughout: a second night on the same warehouse waits
     up to `wait_s` and then raises NightAlreadyRunning. Before starting it clears what dead nights
@@ -159,7 +161,7 @@ def run_nightly(resource_config: dict, *, progress: bool = True, wait_s: float =
                     },
                     instance=instance,
                     run_id=run_id,
-                    tags=recovery.owner_tags(ProcessIdentity.current(), paths.warehouse),
+                    tags={**all_provinces_tags(), **recovery.owner_tags(ProcessIdentity.current(), paths.warehouse)},
                     raise_on_error=False,
                 )
             return _summarize(result, config, time.monotonic() - started)

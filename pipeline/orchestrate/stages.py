@@ -2,8 +2,11 @@
 
 registry → crawl → archive → parse → warehouse → publish. Dagster assets (pipeline/defs) are
 thin wrappers over these; `gongkai run` and `gongkai demo` run them through Dagster, and tests
-call them directly. Stage outputs live under `Paths.stage_dir` and are replaced whole, so a
-failed stage never leaves a half-written input for the next one.
+call them directly. Stage outputs live under `Paths.stage_dir`, one folder per province (the first
+two digits of a portal's division code: `crawl/<province>/`, `parsed/<province>/`), so provinces
+crawled and parsed apart (Dagster partitions) never overwrite each other, and each folder is
+replaced whole, so a failed stage never leaves a half-written input for the next one. The load
+reads every province's latest outputs.
 """
 from __future__ import annotations
 
@@ -78,8 +81,50 @@ def parser_version() -> str:
     return f"{pipeline.__version__}+{digest.hexdigest()[:10]}"
 
 
-def _stage_file(config: NightConfig, name: str) -> Path:
-    return config.paths.stage_dir / name
+def province_of(division_code: str) -> str:
+    """A region's province: the first two digits of its division code."""
+    return division_code[:2]
+
+
+def registry_provinces(portals: list[Portal]) -> list[str]:
+    """The provinces a registry's portals are in, in code order."""
+    return sorted({province_of(portal.division_code) for portal in portals})
+
+
+def _crawl_dir(config: NightConfig, province: str) -> Path:
+    return config.paths.stage_dir / "crawl" / province
+
+
+def _parsed_dir(config: NightConfig, province: str) -> Path:
+    return config.paths.stage_dir / "parsed" / province
+
+
+def _provinces_with(config: NightConfig, stage: str, marker: str) -> list[str]:
+    """Provinces whose latest output of `stage` exists (a folder holding `marker`)."""
+    root = config.paths.stage_dir / stage
+    if not root.is_dir():
+        return []
+    return sorted(folder.name for folder in root.iterdir() if (folder / marker).exists())
+
+
+def crawled_provinces(config: NightConfig) -> list[str]:
+    return _provinces_with(config, "crawl", "documents.parquet")
+
+
+def parsed_provinces(config: NightConfig) -> list[str]:
+    return _provinces_with(config, "parsed", "reports")
+
+
+def _read_crawl(config: NightConfig, name: str, provinces: list[str] | None) -> pl.DataFrame:
+    """One crawl output (documents, health, columns) of the given provinces (default: all crawled), as one frame."""
+    paths = [_crawl_dir(config, province) / f"{name}.parquet"
+             for province in (crawled_provinces(config) if provinces is None else provinces)]
+    if not paths:
+        raise FileNotFoundError(f"no crawl output under {config.paths.stage_dir / 'crawl'}: run the crawl stage first")
+    for path in paths:
+        if not path.exists():
+            raise FileNotFoundError(f"no crawl output at {path}: run the crawl stage first")
+    return pl.concat([pl.read_parquet(path) for path in paths], how="vertical_relaxed")
 
 
 def _replace_atomically(path: Path, write: Callable[[Path], None]) -> None:
@@ -125,12 +170,17 @@ def _crawl_progress(every_s: float = 2.0):
     return report
 
 
-def crawl(config: NightConfig, portals: list[Portal], run_id: str) -> CrawlSummary:
-    """Crawl every portal into the archive; record the documents found, each portal's health and columns.
+def crawl(config: NightConfig, portals: list[Portal], run_id: str, provinces: list[str] | None = None) -> CrawlSummary:
+    """Crawl the portals of `provinces` (default: all of them) into the archive; record per province
+    the documents found, each portal's health and columns.
 
-    The crawl compares against the published warehouse (documents held, columns last read), so
-    rerunning a night that failed after its crawl reports the same news the failed night found.
+    One crawl serves all the provinces asked for (the fetcher spreads the load over hosts); its
+    outputs are split by province, and a province without portals gets empty outputs. The crawl
+    compares against the published warehouse (documents held, columns last read), so rerunning
+    a night that failed after its crawl reports the same news the failed night found.
     """
+    provinces = registry_provinces(portals) if provinces is None else sorted(provinces)
+    portals = [portal for portal in portals if province_of(portal.division_code) in provinces]
     log.info("crawl: %d portals", len(portals))
     outcome = run_crawl(portals, archive_root=config.paths.archive_root, settings=config.fetch, run_id=run_id,
                         memory=crawl_memory(config.paths.warehouse), on_portal_done=_crawl_progress(),
@@ -138,9 +188,10 @@ def crawl(config: NightConfig, portals: list[Portal], run_id: str) -> CrawlSumma
     documents = pl.DataFrame([dataclasses.asdict(d) for d in outcome.documents], schema=CRAWL_DOCUMENT_SCHEMA)
     health = pl.DataFrame([dataclasses.asdict(h) for h in outcome.health], schema=HEALTH_SCHEMA)
     columns = pl.DataFrame([dataclasses.asdict(c) for c in outcome.columns], schema=COLUMNS_SCHEMA)
-    _replace_atomically(_stage_file(config, "crawl/documents.parquet"), documents.write_parquet)
-    _replace_atomically(_stage_file(config, "crawl/health.parquet"), health.write_parquet)
-    _replace_atomically(_stage_file(config, "crawl/columns.parquet"), columns.write_parquet)
+    for province in provinces:
+        mine = pl.col("portal_id").is_in([p.portal_id for p in portals if province_of(p.division_code) == province])
+        for name, frame in (("documents", documents), ("health", health), ("columns", columns)):
+            _replace_atomically(_crawl_dir(config, province) / f"{name}.parquet", frame.filter(mine).write_parquet)
     outcomes = dict(health.group_by("outcome").len().sort("outcome").iter_rows()) if health.height else {}
     summary = CrawlSummary(len(portals), documents.height, outcome.requests, outcome.not_modified,
                            outcome.bytes_downloaded, outcomes)
@@ -149,18 +200,15 @@ def crawl(config: NightConfig, portals: list[Portal], run_id: str) -> CrawlSumma
     return summary
 
 
-def read_documents(config: NightConfig) -> list[DocumentRecord]:
-    path = _stage_file(config, "crawl/documents.parquet")
-    if not path.exists():
-        raise FileNotFoundError(f"no crawl output at {path}: run the crawl stage first")
+def read_documents(config: NightConfig, provinces: list[str] | None = None) -> list[DocumentRecord]:
     return [
         DocumentRecord(**{**row, "continuation_sha256": tuple(row["continuation_sha256"] or ())})
-        for row in pl.read_parquet(path).select(list(CRAWL_DOCUMENT_SCHEMA)).iter_rows(named=True)
+        for row in _read_crawl(config, "documents", provinces).select(list(CRAWL_DOCUMENT_SCHEMA)).iter_rows(named=True)
     ]
 
 
-def read_health(config: NightConfig) -> pl.DataFrame:
-    return pl.read_parquet(_stage_file(config, "crawl/health.parquet"))
+def read_health(config: NightConfig, provinces: list[str] | None = None) -> pl.DataFrame:
+    return _read_crawl(config, "health", provinces)
 
 
 # archive ----------------------------------------------------------------------------------
@@ -168,24 +216,38 @@ def read_health(config: NightConfig) -> pl.DataFrame:
 @dataclass(frozen=True)
 class ArchiveSummary:
     documents: int
-    verified: int
+    verified: int           # documents found in the archive (hashed, or present for unchanged ones)
+    hashed: int             # documents whose bytes were read back and hashed tonight
     missing: list[str]
     archive_bytes: int
 
 
-def verify_archive(config: NightConfig) -> ArchiveSummary:
-    """Check that every document the crawl reported is in the archive with the bytes it hashed."""
+def verify_archive(config: NightConfig, provinces: list[str] | None = None) -> ArchiveSummary:
+    """Check that every document the crawl reported is in the archive; only tonight's new bytes are re-read.
+
+    A document fetched tonight is read back and hashed (the write is what could have gone wrong).
+    One the portal answered 304 for was verified the night it was fetched: it is checked by its
+    stored size only, so an unchanged night costs a stat (a HEAD on S3) per document, not a full read.
+    """
     archive = Archive(config.paths.archive_root)
-    missing, verified, total_bytes = [], 0, 0
-    for record in read_documents(config):
+    missing, verified, hashed, total_bytes = [], 0, 0, 0
+    for record in read_documents(config, provinces):
         try:
-            total_bytes += len(archive.get(record.sha256))
+            if record.not_modified:
+                size = archive.size(record.sha256)
+                if size is None:
+                    raise KeyError(f"blob {record.sha256} is not in the archive at {archive.root}")
+                total_bytes += size
+            else:
+                total_bytes += len(archive.get(record.sha256))
+                hashed += 1
             verified += 1
         except (KeyError, ValueError) as problem:
             log.error("archive: %s (%s): %s", record.url, record.sha256[:12], problem)
             missing.append(record.sha256)
-    summary = ArchiveSummary(verified + len(missing), verified, missing, total_bytes)
-    log.info("archive: %d/%d documents verified (%d bytes)", verified, summary.documents, total_bytes)
+    summary = ArchiveSummary(verified + len(missing), verified, hashed, missing, total_bytes)
+    log.info("archive: %d/%d documents verified, %d of them read back (%d bytes)", verified, summary.documents,
+             hashed, total_bytes)
     return summary
 
 
@@ -204,24 +266,44 @@ class ParseSummary:
     parser_version: str
 
 
-def parse(config: NightConfig) -> ParseSummary:
-    """Read every archived document into the report model, batch by batch; cached parses are not re-read.
+def parse(config: NightConfig, provinces: list[str] | None = None) -> ParseSummary:
+    """Read the archived documents of `provinces` (default: all crawled) into the report model, batch by
+    batch, into one parts folder per province; cached parses are not re-read.
 
     Documents the parse cache holds are joined to their records part by part; the others are
     parsed in batches of `parse_batch_size`, each batch cached and written as a part before the
-    next, so memory stays bounded by a batch however many documents a night lists.
+    next, so memory stays bounded by a batch however many documents a night lists. The cache is
+    shared by all provinces (its parts have unique names, so provinces may parse at once).
     """
     version = parser_version()
     cache = ParseCache(config.paths.parse_cache_dir, version)
     archive = Archive(config.paths.archive_root)
-    documents = _archived_documents(config, archive)
+    tally = _ParseTally()
+    listed = parsed = 0
+    for province in crawled_provinces(config) if provinces is None else provinces:
+        province_listed, province_parsed = _parse_province(config, province, cache, archive, version, tally)
+        listed, parsed = listed + province_listed, parsed + province_parsed
+    summary = ParseSummary(listed, parsed, listed - parsed, tally.statuses.get("ok", 0),
+                           dict(sorted(tally.statuses.items())), dict(sorted(tally.routes.items())), tally.cells,
+                           tally.failed_checks, version)
+    log.info("parse: %s; read by %s; %d cells, %d failed checks",
+             ", ".join(f"{k} {v}" for k, v in summary.statuses.items()),
+             ", ".join(f"{k} {v}" for k, v in summary.routes.items()) or "-", summary.cells, summary.failed_checks)
+    return summary
+
+
+def _parse_province(config: NightConfig, province: str, cache: ParseCache, archive: Archive, version: str,
+                    tally: _ParseTally) -> tuple[int, int]:
+    """One province's documents into `parsed/<province>/`; (documents listed, documents parsed now)."""
+    documents = _archived_documents(config, archive, province)
     located = records_frame(documents).join(cache.index(), on=PARSE_KEY, how="left", maintain_order="left")
     cached = located.filter(pl.col(PART).is_not_null())
     misses = located.filter(pl.col(PART).is_null())
     to_parse = misses[PARSE_KEY].unique(maintain_order=True).to_list()
-    log.info("parse: %d documents (%d cached, %d to parse)", located.height, located.height - len(to_parse), len(to_parse))
-    tally = _ParseTally()
-    with PartsWriter(_stage_file(config, "parsed")) as writer:
+    if located.height:
+        log.info("parse: %d documents (%d cached, %d to parse) in province %s", located.height,
+                 located.height - len(to_parse), len(to_parse), province)
+    with PartsWriter(_parsed_dir(config, province)) as writer:
         for (part,), batch in cached.partition_by(PART, as_dict=True).items():
             tally.add(writer, join_parsed(batch.drop(PART), cache.read(part), parser_version=version))
         for keys in _batches(to_parse, config.parse_batch_size):
@@ -229,13 +311,7 @@ def parse(config: NightConfig) -> ParseSummary:
             cache.add(output)
             tally.add(writer, join_parsed(misses.filter(pl.col(PARSE_KEY).is_in(keys)).drop(PART), output,
                                           parser_version=version))
-    summary = ParseSummary(located.height, len(to_parse), located.height - len(to_parse), tally.statuses.get("ok", 0),
-                           dict(sorted(tally.statuses.items())), dict(sorted(tally.routes.items())), tally.cells,
-                           tally.failed_checks, version)
-    log.info("parse: %s; read by %s; %d cells, %d failed checks",
-             ", ".join(f"{k} {v}" for k, v in summary.statuses.items()),
-             ", ".join(f"{k} {v}" for k, v in summary.routes.items()) or "-", summary.cells, summary.failed_checks)
-    return summary
+    return located.height, len(to_parse)
 
 
 class _ParseTally:
@@ -261,12 +337,9 @@ def _batches(keys: list[str], size: int) -> Iterator[list[str]]:
         yield batch
 
 
-def _archived_documents(config: NightConfig, archive: Archive) -> pl.DataFrame:
-    """The crawl's documents whose pages are all in the archive, each with its parse key."""
-    path = _stage_file(config, "crawl/documents.parquet")
-    if not path.exists():
-        raise FileNotFoundError(f"no crawl output at {path}: run the crawl stage first")
-    documents = pl.read_parquet(path).select(list(CRAWL_DOCUMENT_SCHEMA))
+def _archived_documents(config: NightConfig, archive: Archive, province: str) -> pl.DataFrame:
+    """The province's crawled documents whose pages are all in the archive, each with its parse key."""
+    documents = _read_crawl(config, "documents", [province]).select(list(CRAWL_DOCUMENT_SCHEMA))
     pages = [(sha, tuple(more or ())) for sha, more in documents.select("sha256", "continuation_sha256").iter_rows()]
     archived = [all(archive.has(page) for page in (sha, *more)) for sha, more in pages]
     return documents.with_columns(pl.Series(PARSE_KEY, [_parse_key(sha, more) for sha, more in pages], dtype=pl.Utf8)) \
@@ -310,8 +383,10 @@ def _document_bytes(archive: Archive, record: DocumentRecord) -> bytes:
     return b"\n".join(archive.get(sha) for sha in (record.sha256, *record.continuation_sha256))
 
 
-def parsed_parts(config: NightConfig) -> ParsedParts:
-    return ParsedParts(_stage_file(config, "parsed"))
+def parsed_parts(config: NightConfig, provinces: list[str] | None = None) -> ParsedParts:
+    """The latest parsed parts of `provinces` (default: every province parsed so far)."""
+    return ParsedParts(*(_parsed_dir(config, province)
+                         for province in (parsed_provinces(config) if provinces is None else provinces)))
 
 
 # warehouse --------------------------------------------------------------------------------
@@ -319,14 +394,16 @@ def parsed_parts(config: NightConfig) -> ParsedParts:
 def load_warehouse(config: NightConfig, run_id: str, started_at: datetime | None = None) -> LoadSummary:
     """Load the night into this run's working copy of the published warehouse (published is untouched).
 
-    A load that fails or is interrupted removes its working file, so nothing half-built is left.
+    It reads every province's latest crawl and parse outputs, so a province that failed tonight
+    keeps its last good night's. A load that fails or is interrupted removes its working file, so
+    nothing half-built is left.
     """
     paths = config.paths
     working = paths.working_warehouse(run_id)
     try:
         prepare_working(paths.warehouse, working)
         log.info("warehouse: loading into %s", working.name)
-        documents = pl.read_parquet(_stage_file(config, "crawl/documents.parquet"))
+        documents = _read_crawl(config, "documents", None)
         night = NightInput(
             run_id=run_id,
             started_at=started_at or datetime.now(UTC).replace(tzinfo=None),
@@ -334,7 +411,7 @@ def load_warehouse(config: NightConfig, run_id: str, started_at: datetime | None
             documents=documents.select(list(DOCUMENT_SCHEMA)),
             health=read_health(config),
             frames=parsed_parts(config),
-            columns=pl.read_parquet(_stage_file(config, "crawl/columns.parquet")),
+            columns=_read_crawl(config, "columns", None),
         )
         with working_connection(working, config.load_memory_mb) as con:
             summary = load_night(con, night)

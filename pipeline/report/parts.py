@@ -20,15 +20,16 @@ FRAME_FILES = ("reports", "cells", "checks")
 
 
 class ParsedParts:
-    """The parts of one parsed directory, by table."""
+    """The parts of one or more parsed directories (one per province partition), by table."""
 
-    def __init__(self, directory: Path) -> None:
-        self.directory = Path(directory)
+    def __init__(self, *directories: Path) -> None:
+        self.directories = [Path(directory) for directory in directories]
 
     def files(self, name: str) -> list[Path]:
-        found = sorted((self.directory / name).glob("part-*.parquet"))
+        found = sorted(path for directory in self.directories for path in (directory / name).glob("part-*.parquet"))
         if not found:
-            raise FileNotFoundError(f"no parsed {name} at {self.directory / name}; run the parse stage first")
+            where = ", ".join(str(directory / name) for directory in self.directories) or "no parsed directory"
+            raise FileNotFoundError(f"no parsed {name} at {where}; run the parse stage first")
         return found
 
     def scan(self, name: str) -> pl.LazyFrame:

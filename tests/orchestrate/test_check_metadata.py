@@ -10,7 +10,7 @@ def test_template_arithmetic_names_partial_reports_and_marks_their_failures(tmp_
     cut.status, cut.completeness = "partial", 0.25
     cut.error = "partial: 1 of 34 template rows not read (applications: granted)"
     resource = GongkaiResource(data_dir=str(tmp_path), warehouse=str(tmp_path / "w.duckdb"))
-    night("night-1", reports).frames.write(resource.night_config().paths.stage_dir / "parsed")
+    night("night-1", reports).frames.write(resource.night_config().paths.stage_dir / "parsed" / "33")
 
     result = template_arithmetic(gongkai=resource)
     metadata = {key: getattr(value, "value", value) for key, value in result.metadata.items()}

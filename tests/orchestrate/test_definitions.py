@@ -25,6 +25,8 @@ def asset_graph(definitions: dg.Definitions) -> dict:
             "pool": sorted(node.pools)[0] if node.pools else None,
             "kinds": sorted(node.kinds),
             "checks": sorted(check.name for check in node.check_keys),
+            "partitions": node.partitions_def.get_partition_keys() if node.partitions_def else None,
+            "backfill": node.backfill_policy.policy_type.value if node.backfill_policy else None,
         }
     checks = {
         f"{check_key.asset_key.to_user_string()}:{check_key.name}": {"blocking": graph.get_check_spec(check_key).blocking}
@@ -34,7 +36,13 @@ def asset_graph(definitions: dg.Definitions) -> dict:
         s.name: {"cron": s.cron_schedule, "timezone": s.execution_timezone, "job": s.job_name}
         for s in definitions.schedules
     }
-    return {"assets": assets, "checks": checks, "schedules": schedules}
+    sensors = {s.name: {"job": s.job_name} for s in definitions.sensors}
+    jobs = {
+        name: {"partitioned": definitions.resolve_job_def(name).partitions_def is not None,
+               "assets": sorted(key.to_user_string() for key in definitions.resolve_job_def(name).asset_layer.executable_asset_keys)}
+        for name in sorted(job.name for job in definitions.jobs)
+    }
+    return {"assets": assets, "checks": checks, "schedules": schedules, "sensors": sensors, "jobs": jobs}
 
 
 def test_asset_graph_matches_reviewed_snapshot():

@@ -32,7 +32,7 @@ def crawled(tmp_path, count: int = DOCUMENTS) -> stages.NightConfig:
             title=f"{meta.publisher}{meta.year}年报告", title_year=meta.year, url=f"http://example.gov.cn/{seed}.txt",
             listing_url=None, sha256=sha, content_type="text/plain", filename=f"{seed}.txt", size_bytes=1,
             fetched_at=datetime(2025, 2, 1)))
-    path = config.paths.stage_dir / "crawl"
+    path = config.paths.stage_dir / "crawl" / "33"
     path.mkdir(parents=True)
     pl.DataFrame([dataclasses.asdict(r) for r in records], schema=stages.CRAWL_DOCUMENT_SCHEMA).write_parquet(
         path / "documents.parquet")
@@ -43,7 +43,7 @@ def crawled(tmp_path, count: int = DOCUMENTS) -> stages.NightConfig:
 
 def parsed_rows(config) -> list[list[tuple]]:
     """The night's parsed tables as sorted rows, whatever parts they came in."""
-    frames = ReportFrames.read(config.paths.stage_dir / "parsed")
+    frames = ReportFrames.read(config.paths.stage_dir / "parsed" / "33")
     return [sorted(frame.rows(), key=repr) for frame in (frames.reports, frames.cells, frames.checks)]
 
 
@@ -101,7 +101,7 @@ def test_scanned_reports_are_counted_apart_and_loaded_with_their_route(tmp_path)
     meta, values = sample_report("2021", seed=9)
     archive = Archive(config.paths.archive_root)
     sha = archive.put(scanned_pdf(render_pdf(meta, values), Scan(dpi=150)))
-    path = config.paths.stage_dir / "crawl" / "documents.parquet"
+    path = config.paths.stage_dir / "crawl" / "33" / "documents.parquet"
     scan = DocumentRecord(
         portal_id="p-330424", division_code="330424", publisher=meta.publisher, publisher_level="town",
         title=f"{meta.publisher}{meta.year}年报告", title_year=meta.year, url="http://example.gov.cn/scan.pdf",

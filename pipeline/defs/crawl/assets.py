@@ -1,16 +1,22 @@
 import dagster as dg
 
 from pipeline.defs.metadata import markdown_list
+from pipeline.defs.partitions import PROVINCES, described
 from pipeline.defs.resources import GongkaiResource
 from pipeline.orchestrate import stages
 
 
-@dg.asset(group_name="crawl", deps=["portal_registry"], kinds={"python"})
+@dg.asset(group_name="crawl", deps=["portal_registry"], kinds={"python"}, partitions_def=PROVINCES,
+          backfill_policy=dg.BackfillPolicy.single_run())
 def crawled_documents(context: dg.AssetExecutionContext, gongkai: GongkaiResource) -> dg.MaterializeResult:
-    """Fetch every portal's report columns, listings, articles and attachments into the raw archive."""
+    """Fetch the province's portals' report columns, listings, articles and attachments into the raw archive.
+
+    A run over several provinces (a whole night) crawls them in one step, one crawl for all."""
     config = gongkai.night_config()
-    summary = stages.crawl(config, stages.load_registry(config), run_id=context.run_id)
+    provinces = list(context.partition_keys)
+    summary = stages.crawl(config, stages.load_registry(config), run_id=context.run.run_id, provinces=provinces)
     return dg.MaterializeResult(metadata={
+        "provinces": described(provinces),
         "portals": summary.portals,
         "documents": summary.documents,
         "requests": summary.requests,

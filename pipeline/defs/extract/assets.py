@@ -2,15 +2,19 @@ import dagster as dg
 import polars as pl
 
 from pipeline.defs.metadata import markdown_list
+from pipeline.defs.partitions import PROVINCES, described
 from pipeline.defs.resources import GongkaiResource
 from pipeline.orchestrate import stages
 
 
-@dg.asset(group_name="extract", deps=["raw_archive"], kinds={"python", "polars"})
-def parsed_reports(gongkai: GongkaiResource) -> dg.MaterializeResult:
-    """Every archived document read into the contract's cells, checks and metadata (Parquet frames)."""
-    summary = stages.parse(gongkai.night_config())
+@dg.asset(group_name="extract", deps=["raw_archive"], kinds={"python", "polars"}, partitions_def=PROVINCES,
+          backfill_policy=dg.BackfillPolicy.single_run())
+def parsed_reports(context: dg.AssetExecutionContext, gongkai: GongkaiResource) -> dg.MaterializeResult:
+    """The province's archived documents read into the contract's cells, checks and metadata (Parquet parts)."""
+    provinces = list(context.partition_keys)
+    summary = stages.parse(gongkai.night_config(), provinces)
     return dg.MaterializeResult(metadata={
+        "provinces": described(provinces),
         "documents": summary.documents,
         "parsed_tonight": summary.parsed,
         "from_cache": summary.from_cache,

@@ -16,7 +16,7 @@ MAX_FACT_SHRINK_RATIO = 0.10
 def warehouse_tables(context: dg.AssetExecutionContext, gongkai: GongkaiResource) -> dg.MaterializeResult:
     """Dimension and fact tables loaded into a working copy of the warehouse (idempotent per report)."""
     started = datetime.now(UTC).replace(tzinfo=None)
-    summary = stages.load_warehouse(gongkai.night_config(), run_id=context.run_id, started_at=started)
+    summary = stages.load_warehouse(gongkai.night_config(), run_id=context.run.run_id, started_at=started)
     return dg.MaterializeResult(metadata={
         "reports_loaded": summary.reports_loaded,
         "reports_total": summary.reports_total,
@@ -52,7 +52,7 @@ def load_not_empty_or_shrinking(context: dg.AssetCheckExecutionContext, gongkai:
 @dg.asset(group_name="warehouse", deps=[warehouse_tables], pool=DUCKDB_WRITER_POOL, kinds={"duckdb"})
 def published_warehouse(context: dg.AssetExecutionContext, gongkai: GongkaiResource) -> dg.MaterializeResult:
     """The warehouse file analysts and dashboards open, replaced atomically so readers are never blocked."""
-    path = stages.publish_warehouse(gongkai.night_config(), run_id=context.run_id)
+    path = stages.publish_warehouse(gongkai.night_config(), run_id=context.run.run_id)
     with connect_published(path) as con:
         reports, facts, failed = warehouse_totals(con)
     return dg.MaterializeResult(metadata={
