@@ -3,6 +3,9 @@
     GONGKAI_HOME       project root (default: the checkout this package runs from, else the cwd)
     GONGKAI_DATA_DIR   archive, crawl state and stage outputs (default: $GONGKAI_HOME/data)
     GONGKAI_WAREHOUSE  the published DuckDB file readers open (default: $GONGKAI_HOME/warehouse/gongkai.duckdb)
+    GONGKAI_ARCHIVE_ROOT  the raw archive: a directory or an fsspec URL such as s3://bucket/archive, with
+                       the store's endpoint and keys from its own settings (AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, …)
+                       (default: $GONGKAI_DATA_DIR/archive)
 """
 from __future__ import annotations
 
@@ -39,17 +42,22 @@ class Paths:
     """The on-disk layout of one gongkai deployment (or one demo)."""
     data_dir: Path
     warehouse: Path
+    archive: str | None = None      # the archive's directory or fsspec URL; None: under data_dir
 
     @classmethod
     def default(cls) -> Paths:
         root = project_root()
         data_dir = Path(os.environ.get("GONGKAI_DATA_DIR") or root / "data")
         warehouse = Path(os.environ.get("GONGKAI_WAREHOUSE") or root / "warehouse" / "gongkai.duckdb")
-        return cls(data_dir=data_dir.resolve(), warehouse=warehouse.resolve())
+        return cls(data_dir=data_dir.resolve(), warehouse=warehouse.resolve(),
+                   archive=os.environ.get("GONGKAI_ARCHIVE_ROOT") or None)
 
     @property
-    def archive_root(self) -> Path:
-        return self.data_dir / "archive"
+    def archive_root(self) -> Path | str:
+        """A local directory, or an fsspec URL (str) for object storage, as pipeline.archive.Storage takes."""
+        if not self.archive:
+            return self.data_dir / "archive"
+        return self.archive if "://" in self.archive else Path(self.archive).resolve()
 
     @property
     def stage_dir(self) -> Path:

@@ -655,7 +655,8 @@ def run_crawl(portals: Sequence[Portal], *, archive_root, settings: FetchSetting
     columns are rendered in headless Chromium when one is installed (`render`; a browser is
     started only if some column needs it).
 
-    Also writes `{archive_root}/state/health.json` for `gongkai portals health --from-json`.
+    Also writes `{archive_root}/state/health.json` for `gongkai portals health --from-json` when the
+    archive is a local directory (an object-store archive keeps no operator files: the warehouse has the health).
     """
     archive = Archive(archive_root)
     validators = FetchLog.latest_validators(archive_root)
@@ -676,5 +677,6 @@ def run_crawl(portals: Sequence[Portal], *, archive_root, settings: FetchSetting
             log.close()
         raise
     log.close()
-    write_health_json(outcome.health, state_dir / HEALTH_FILE, run_id=run_id)
+    if not isinstance(archive_root, str) or "://" not in archive_root:
+        write_health_json(outcome.health, state_dir / HEALTH_FILE, run_id=run_id)
     return outcome

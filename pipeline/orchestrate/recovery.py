@@ -6,6 +6,14 @@ would wait for that slot forever. It also leaves its working warehouse file. Eve
 tagged with the process that runs it, so the next one can tell a dead night from a live one:
 a run whose process is gone is marked failed, the pool slots of finished runs are freed, and
 working files of runs that are not running are removed. Each action is reported as a line.
+
+Nothing here depends on the instance's storage: runs are read and failed, and pool slots freed,
+through DagsterInstance and its event log storage's concurrency API, which SQLite (./dagster.yaml)
+and PostgreSQL (deploy/dagster.yaml) both implement; tests/deploy runs it on PostgreSQL. With a
+shared PostgreSQL instance a run tagged by a process on another host counts as alive (its process
+cannot be seen from here), so a machine only ever fails its own dead nights. Runs the daemon
+launches carry no owner tags; its run monitoring (enabled in deploy/) and its freeing of finished
+runs' slots look after those.
 """
 from __future__ import annotations
 

@@ -192,6 +192,8 @@ def _default_health_source() -> Path:
     from pipeline.config import Paths
 
     paths = Paths.default()
+    if isinstance(paths.archive_root, str):   # an object-store archive holds no health file (see run_crawl)
+        return paths.warehouse
     crawl_file = paths.archive_root / HEALTH_JSON
     if os.environ.get("GONGKAI_WAREHOUSE") or (paths.warehouse.exists() and not crawl_file.exists()):
         return paths.warehouse
