@@ -11,15 +11,18 @@ Nothing here depends on the instance's storage: runs are read and failed, and po
 through DagsterInstance and its event log storage's concurrency API, which SQLite (./dagster.yaml)
 and PostgreSQL (deploy/dagster.yaml) both implement; tests/deploy runs it on PostgreSQL. With a
 shared PostgreSQL instance a run tagged by a process on another host counts as alive (its process
-cannot be seen from here), so a machine only ever fails its own dead nights. Runs the daemon
-launches carry no owner tags; its run monitoring (enabled in deploy/) and its freeing of finished
-runs' slots look after those.
+cannot be seen from here), so a machine only ever fails its own dead nights. Runs a daemon
+launches carry no owner tags: `fail_dead_launched_runs` (the `clear_dead_runs` sensor) finds their
+run worker by its RUN_START event when they run on this machine; on Kubernetes, Dagster's run
+monitoring checks run pods itself.
 """
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import dagster as dg
+from dagster._core.launcher import DefaultRunLauncher
 
 from pipeline.config import Paths
 from pipeline.orchestrate.lock import ProcessIdentity
@@ -72,6 +75,29 @@ def fail_abandoned_runs(instance: dg.DagsterInstance, run_id: str) -> list[str]:
                          f"marked failed by run {run_id} of gongkai.")
         lines.append(f"recovery: run {run.run_id} was left {run.status.value} by pid {owner.pid}, "
                      "which is gone: marked it failed")
+    return lines
+
+
+def fail_dead_launched_runs(instance: dg.DagsterInstance, by: str) -> list[str]:
+    """Mark failed every STARTED run this machine's launcher started whose run worker is gone.
+
+    DefaultRunLauncher starts each run in a process of its own and, unlike K8sRunLauncher, cannot
+    tell Dagster's run monitoring that it died; the run's RUN_START event names that process. Only
+    untagged runs are looked at (gongkai's own nights are `fail_abandoned_runs`'), and only when
+    runs are launched on this machine.
+    """
+    if not isinstance(instance.run_launcher, DefaultRunLauncher):
+        return []
+    lines = []
+    for run in instance.get_runs(filters=dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED])):
+        if run_owner(run) is not None:
+            continue
+        started = instance.get_records_for_run(run.run_id, of_type=dg.DagsterEventType.RUN_START, limit=1).records
+        pid = started[0].event_log_entry.dagster_event.pid if started else None
+        if pid is None or ProcessIdentity(pid, socket.gethostname(), None).is_alive():
+            continue
+        instance.report_run_failed(run, message=f"The process running this run (pid {pid}) is gone; marked failed by {by}.")
+        lines.append(f"recovery: run {run.run_id} was left STARTED by pid {pid}, which is gone: marked it failed")
     return lines
 
 

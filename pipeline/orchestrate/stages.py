@@ -100,11 +100,12 @@ def _parsed_dir(config: NightConfig, province: str) -> Path:
 
 
 def _provinces_with(config: NightConfig, stage: str, marker: str) -> list[str]:
-    """Provinces whose latest output of `stage` exists (a folder holding `marker`)."""
+    """Provinces whose latest output of `stage` exists (a folder holding `marker`); a parse's staging and
+    retired folders (`<province>.<suffix>`) are not outputs, so a load never reads one being written."""
     root = config.paths.stage_dir / stage
     if not root.is_dir():
         return []
-    return sorted(folder.name for folder in root.iterdir() if (folder / marker).exists())
+    return sorted(folder.name for folder in root.iterdir() if "." not in folder.name and (folder / marker).exists())
 
 
 def crawled_provinces(config: NightConfig) -> list[str]:

@@ -99,6 +99,7 @@ def test_a_night_killed_with_sigkill_is_cleared_from_the_postgresql_instance(nig
     killed.wait()
     instance.add_run(dg.DagsterRun(job_name="nightly", run_id="killed-night", status=dg.DagsterRunStatus.STARTED,
                                    tags=recovery.owner_tags(dead, layout.warehouse)))
+    instance.event_log_storage.initialize_concurrency_limit_to_default(DUCKDB_WRITER_POOL)   # as a first claim does
     instance.event_log_storage.claim_concurrency_slot(DUCKDB_WRITER_POOL, "killed-night", "warehouse_tables")
     assert recovery.pool_holders(instance, DUCKDB_WRITER_POOL) == ["killed-night"]
 

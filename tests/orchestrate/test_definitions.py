@@ -36,7 +36,7 @@ def asset_graph(definitions: dg.Definitions) -> dict:
         s.name: {"cron": s.cron_schedule, "timezone": s.execution_timezone, "job": s.job_name}
         for s in definitions.schedules
     }
-    sensors = {s.name: {"job": s.job_name} for s in definitions.sensors}
+    sensors = {s.name: {"job": s.job_name if s.has_jobs else None} for s in definitions.sensors}
     jobs = {
         name: {"partitioned": definitions.resolve_job_def(name).partitions_def is not None,
                "assets": sorted(key.to_user_string() for key in definitions.resolve_job_def(name).asset_layer.executable_asset_keys)}

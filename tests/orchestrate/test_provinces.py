@@ -122,3 +122,11 @@ def test_the_schedule_fans_out_per_province_and_the_sensor_loads_once_all_have_f
         load = load_after_provinces(dg.build_sensor_context(instance=instance))
         assert isinstance(load, dg.RunRequest) and load.run_key == "2026-12-02/warehouse", \
             "a failed province does not hold the load back: it keeps its last outputs"
+
+
+def test_the_load_reads_finished_province_outputs_only(tmp_path):
+    config = stages.NightConfig(paths=Paths(data_dir=tmp_path, warehouse=tmp_path / "w.duckdb"))
+    for folder in ("33", "44.k2x9_staging", "44.retired", "63"):
+        (config.paths.stage_dir / "parsed" / folder / "reports").mkdir(parents=True)
+    (config.paths.stage_dir / "parsed" / "11").mkdir()   # a province whose parse never finished
+    assert stages.parsed_provinces(config) == ["33", "63"]
