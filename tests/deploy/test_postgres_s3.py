@@ -27,6 +27,7 @@ from pipeline.orchestrate.demo import DemoLayout, run_demo
 from pipeline.orchestrate.lock import ProcessIdentity, process_start_ticks
 from pipeline.warehouse.publish import connect_published
 from pipeline.fixtures.portal import FixtureServer
+from pipeline.registry.portals import portal_entry, write_registry
 from tests.deploy.servers import free_port, missing_tools, postgres_server, s3_server
 
 pytestmark = pytest.mark.deploy
@@ -55,9 +56,8 @@ def deployment(tmp_path_factory):
 def night(deployment, tmp_path_factory):
     """The demo's night, run as `gongkai demo` runs it (the nightly job in-process, over every province)."""
     layout = DemoLayout(directory=tmp_path_factory.mktemp("demo"), warehouse=tmp_path_factory.mktemp("w") / "demo.duckdb")
-    port = free_port()
-    result = run_demo(layout, progress=False, port=port)
-    return layout, result, port
+    result = run_demo(layout, progress=False, port=free_port())
+    return layout, result
 
 
 def test_the_night_runs_on_postgresql_and_archives_to_s3(night):
@@ -65,7 +65,7 @@ def test_the_night_runs_on_postgresql_and_archives_to_s3(night):
     import s3fs
     from dagster_postgres import PostgresEventLogStorage, PostgresRunStorage
 
-    layout, result, _ = night
+    layout, result = night
     assert result.success, result.render()
     instance = dg.DagsterInstance.get()
     assert isinstance(instance.run_storage, PostgresRunStorage)
@@ -91,7 +91,7 @@ def test_the_night_runs_on_postgresql_and_archives_to_s3(night):
 
 
 def test_a_night_killed_with_sigkill_is_cleared_from_the_postgresql_instance(night, tmp_path):
-    layout, _, _ = night
+    layout, _ = night
     instance = dg.DagsterInstance.get()
     killed = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     dead = ProcessIdentity(killed.pid, socket.gethostname(), process_start_ticks(killed.pid))
@@ -99,7 +99,6 @@ def test_a_night_killed_with_sigkill_is_cleared_from_the_postgresql_instance(nig
     killed.wait()
     instance.add_run(dg.DagsterRun(job_name="nightly", run_id="killed-night", status=dg.DagsterRunStatus.STARTED,
                                    tags=recovery.owner_tags(dead, layout.warehouse)))
-    instance.event_log_storage.initialize_concurrency_limit_to_default(DUCKDB_WRITER_POOL)   # as a first claim does
     instance.event_log_storage.claim_concurrency_slot(DUCKDB_WRITER_POOL, "killed-night", "warehouse_tables")
     assert recovery.pool_holders(instance, DUCKDB_WRITER_POOL) == ["killed-night"]
 
@@ -112,29 +111,33 @@ def test_a_night_killed_with_sigkill_is_cleared_from_the_postgresql_instance(nig
 def test_queued_province_runs_are_launched_by_the_daemon_each_in_a_process_of_its_own(night, tmp_path):
     """deploy/dagster.yaml's queue and launcher: two province runs submitted (as the schedule does),
     dequeued by `dagster-daemon` and each run by DefaultRunLauncher in a process of its own."""
-    layout, _, port = night
-    run_config = tmp_path / "run.yaml"
-    run_config.write_text(yaml.safe_dump({"resources": {"gongkai": {"config": {
-        "data_dir": str(layout.data_dir), "warehouse": str(layout.warehouse), "registry_path": str(layout.registry_path),
-        "allow_loopback": True, "min_delay_s": 0.02, "jitter_s": 0.01, "retries": 1, "backoff_base_s": 0.05,
-        "render": False}}}}), encoding="utf-8")
+    layout, _ = night
     bin_dir = os.path.dirname(sys.executable)
     location = ["-m", "pipeline.definitions", "-d", str(project_root())]
-    run_ids = {province: str(uuid.uuid4()) for province in ("33", "44")}
-    for province, run_id in run_ids.items():
-        launch = subprocess.run([os.path.join(bin_dir, "dagster"), "job", "launch", *location, "-j", "provinces",
-                                 "-c", str(run_config), "--run-id", run_id, "--tags", f'{{"dagster/partition": "{province}"}}'],
-                                capture_output=True, text=True, cwd=project_root())
-        assert launch.returncode == 0, launch.stderr[-3000:]
-    run_ids = list(run_ids.values())
-    instance = dg.DagsterInstance.get()
-    assert {instance.get_run_by_id(run_id).status for run_id in run_ids} == {dg.DagsterRunStatus.QUEUED}
+    with FixtureServer(port=free_port()) as server:
+        registry = tmp_path / "registry.json"
+        write_registry((portal_entry(p) for p in server.portals() if p.portal_id in ("hanweb-haiyan", "gkmlpt-huilai")),
+                       registry, version="test", about="one fixture portal in each of two provinces")
+        run_config = tmp_path / "run.yaml"
+        run_config.write_text(yaml.safe_dump({"resources": {"gongkai": {"config": {
+            "data_dir": str(layout.data_dir), "warehouse": str(layout.warehouse), "registry_path": str(registry),
+            "allow_loopback": True, "min_delay_s": 0.02, "jitter_s": 0.01, "retries": 1, "backoff_base_s": 0.05,
+            "render": False}}}}), encoding="utf-8")
+        run_ids = {province: str(uuid.uuid4()) for province in ("33", "44")}
+        for province, run_id in run_ids.items():
+            launch = subprocess.run([os.path.join(bin_dir, "dagster"), "job", "launch", *location, "-j", "provinces",
+                                     "-c", str(run_config), "--run-id", run_id,
+                                     "--tags", f'{{"dagster/partition": "{province}"}}'],
+                                    capture_output=True, text=True, cwd=project_root())
+            assert launch.returncode == 0, launch.stderr[-3000:]
+        run_ids = list(run_ids.values())
+        instance = dg.DagsterInstance.get()
+        assert {instance.get_run_by_id(run_id).status for run_id in run_ids} == {dg.DagsterRunStatus.QUEUED}
 
-    with FixtureServer(port=port):
         daemon = subprocess.Popen([os.path.join(bin_dir, "dagster-daemon"), "run", *location], cwd=project_root(),
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         try:
-            deadline = time.monotonic() + 120
+            deadline = time.monotonic() + 240   # runs start as code loads; a loaded CI machine is slow
             while not all(instance.get_run_by_id(run_id).is_finished for run_id in run_ids):
                 assert time.monotonic() < deadline, [instance.get_run_by_id(run_id).status for run_id in run_ids]
                 time.sleep(1)
