@@ -122,7 +122,10 @@ def test_queued_province_runs_are_launched_by_the_daemon_each_in_a_process_of_it
         run_config.write_text(yaml.safe_dump({"resources": {"gongkai": {"config": {
             "data_dir": str(layout.data_dir), "warehouse": str(layout.warehouse), "registry_path": str(registry),
             "allow_loopback": True, "min_delay_s": 0.02, "jitter_s": 0.01, "retries": 1, "backoff_base_s": 0.05,
-            "render": False}}}}), encoding="utf-8")
+            "render": False}}},
+            # each run's steps in its run worker: the runs are the processes this checks, and step
+            # processes would only load the code again
+            "execution": {"config": {"in_process": {}}}}), encoding="utf-8")
         run_ids = {province: str(uuid.uuid4()) for province in ("33", "44")}
         for province, run_id in run_ids.items():
             launch = subprocess.run([os.path.join(bin_dir, "dagster"), "job", "launch", *location, "-j", "provinces",
