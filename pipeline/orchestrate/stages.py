@@ -215,20 +215,24 @@ def parse(config: NightConfig) -> ParseSummary:
     cache = ParseCache(config.paths.parse_cache_dir, version)
     archive = Archive(config.paths.archive_root)
     documents = _archived_documents(config, archive)
-    located = records_frame(documents).join(cache.index(), on=PARSE_KEY, how="left", maintain_order="left")
-    cached = located.filter(pl.col(PART).is_not_null())
-    misses = located.filter(pl.col(PART).is_null())
-    to_parse = misses[PARSE_KEY].unique(maintain_order=True).to_list()
-    log.info("parse: %d documents (%d cached, %d to parse)", located.height, located.height - len(to_parse), len(to_parse))
-    tally = _ParseTally()
-    with PartsWriter(_stage_file(config, "parsed")) as writer:
-        for (part,), batch in cached.partition_by(PART, as_dict=True).items():
-            tally.add(writer, join_parsed(batch.drop(PART), cache.read(part), parser_version=version))
-        for keys in _batches(to_parse, config.parse_batch_size):
-            output = ParseOutput.of(_parsed_or_migrated(config, cache, archive, _first_records(documents, keys)))
-            cache.add(output)
-            tally.add(writer, join_parsed(misses.filter(pl.col(PARSE_KEY).is_in(keys)).drop(PART), output,
-                                          parser_version=version))
+    with cache.reading():
+        located = records_frame(documents).join(cache.index(), on=PARSE_KEY, how="left", maintain_order="left")
+        cached = located.filter(pl.col(PART).is_not_null())
+        misses = located.filter(pl.col(PART).is_null())
+        to_parse = misses[PARSE_KEY].unique(maintain_order=True).to_list()
+        log.info("parse: %d documents (%d cached, %d to parse)", located.height, located.height - len(to_parse), len(to_parse))
+        tally = _ParseTally()
+        with PartsWriter(_stage_file(config, "parsed")) as writer:
+            for (part,), batch in cached.partition_by(PART, as_dict=True).items():
+                tally.add(writer, join_parsed(batch.drop(PART), cache.read(part), parser_version=version))
+            for keys in _batches(to_parse, config.parse_batch_size):
+                output = ParseOutput.of(_parsed_or_migrated(config, cache, archive, _first_records(documents, keys)))
+                cache.add(output)
+                tally.add(writer, join_parsed(misses.filter(pl.col(PARSE_KEY).is_in(keys)).drop(PART), output,
+                                              parser_version=version))
+    merged = cache.compact()
+    if merged:
+        log.info("parse: merged %d small or stale parse-cache parts into one", merged)
     summary = ParseSummary(located.height, len(to_parse), located.height - len(to_parse), tally.statuses.get("ok", 0),
                            dict(sorted(tally.statuses.items())), dict(sorted(tally.routes.items())), tally.cells,
                            tally.failed_checks, version)
