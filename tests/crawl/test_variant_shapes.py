@@ -1,6 +1,6 @@
-"""Portals of no known platform in shapes no other fixture has (`pipeline/fixtures/sites/variants.py`), crawled
-over loopback from their home pages alone: every report archived once as the document itself, no decoy fetched,
-every list page fetched once and page 1 never again."""
+"""Portals of no known platform in shapes no other fixture has (`pipeline/fixtures/sites/variants.py`, `detours.py`),
+crawled over loopback from their home pages alone: every report archived once as the document itself, no decoy
+fetched, every list page fetched once and page 1 never again."""
 from collections import Counter
 
 import pytest
@@ -9,7 +9,7 @@ from pipeline.fixtures.catalogue import variants_portals
 from pipeline.fixtures.portal import FixtureServer
 from tests.crawl.portal_crawls import assert_archived_once_as_the_document_itself, assert_no_decoy_fetched, crawl_portals
 
-PORTALS = ("variants-yunhe", "variants-taishun", "variants-junan")
+PORTALS = ("variants-yunhe", "variants-taishun", "variants-junan", "detours-jinhu", "detours-yuanmou")
 
 
 @pytest.fixture(scope="module")
