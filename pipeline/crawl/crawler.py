@@ -378,7 +378,8 @@ async def read_report_entry(crawl: PortalCrawl, adapter: PlatformAdapter, column
                             entry: ListingEntry, listing_url: str) -> None:
     """A listed report: a document (by extension, or by its bytes behind a download servlet), or an
     article page (its tables and attachments). An entry to verify is kept only when the document's
-    own title or file name names a report, or, for a bare link in the report column, names nothing else."""
+    own title or file name names a report, or, for a bare link in the report column, names nothing else.
+    An entry that is a redirect shell is read where it leads."""
     if attachment_extension(entry.url) in IMAGE_EXTENSIONS:
         return   # a picture (图解) is never a report
     purpose = "attachment" if attachment_extension(entry.url) else "article"
@@ -395,6 +396,11 @@ async def read_report_entry(crawl: PortalCrawl, adapter: PlatformAdapter, column
                            listing_url=listing_url, filename=name)
         return
     page = Page(url=result.final_url, text=decode_page(result.body, result.content_type))
+    target = redirect_shell_target(page.text, page.url)
+    if target is not None and target not in crawl.seen_urls:   # a 外链 entry: a script or meta redirect to the report
+        crawl.seen_urls.add(target)
+        await read_report_entry(crawl, adapter, column, order, replace(entry, url=target), listing_url)
+        return
     await read_report_page(crawl, adapter, column, order, page, None if entry.verify else entry.title,
                            entry.publisher, result=without_body(result), listing_url=listing_url,
                            must_be_titled=entry.verify)

@@ -5,7 +5,9 @@ home page → 政府信息公开 → 年报 through a fetch callable the crawler
 """
 from __future__ import annotations
 
+import base64
 import codecs
+import quopri
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -25,9 +27,14 @@ REPORT_TITLE = re.compile(
     r"(?P<publisher>.{0,24}?)\s*(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*(?P<after>[^\d\s《》“”]{2,20}?)??\s*"
     r"(?:政府|政务)?\s*信\s*息\s*公\s*开\s*(?:工作)?\s*(?:年度)?\s*(?:报告|年报|工作报告)"
 )
+REPORT_TITLE_YEAR_AFTER = re.compile(   # X县政府信息公开工作年度报告（2021年度）
+    r"(?P<publisher>.{0,24}?)\s*(?:政府|政务)?\s*信息公开\s*(?:工作)?\s*(?:年度)?\s*(?:报告|年报|工作报告)\s*"
+    r"[（(【\[]\s*(?P<year>(?:19|20)\d{2})\s*年?度?\s*[)）】\]]"
+)
 CHINESE_YEAR = re.compile(r"([〇零○Ｏ一二三四五六七八九]{4})(?=\s*年)")
 CHINESE_DIGITS = str.maketrans("〇零○Ｏ一二三四五六七八九", "0000123456789")
-NOT_A_REPORT = re.compile(r"通知|报送|编制|做好|的函|的批复|征求|解读|统计表$|目录|图解|一图|图说|图读|指南|视频|动漫|H5")
+NOT_A_REPORT = re.compile(r"通知|报送|编制|编写|做好|的函|的批复|征求|解读|统计表$|目录|图解|一图|图说|图读|指南|视频|动漫|H5"
+                          r"|发布会|答记者问|问答")
 PUBLISHER_IN_BRACKETS = re.compile(r"[（(【\[]\s*([^（()）【】\[\]]{2,20}?)\s*[)）】\]]\s*$")
 DATE_PATTERNS = (
     re.compile(r"(?<!\d)((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)"),
@@ -43,7 +50,7 @@ OLDSRC = re.compile(r"""oldsrc(?<!\woldsrc)\s*=\s*["']([^"']+)["']""", re.I)
 DISCLOSURE_TEXT = re.compile(r"政府信息公开|政务公开|信息公开|政府公开|主动公开")
 # Disclosure pages that never hold the report column: read only when nothing better is left.
 SIDE_SECTION_TEXT = re.compile(r"指南|制度|依申请|申请表|解读|意见|征集|监督|热线|重点领域|专栏|平台")
-REPORT_COLUMN_TEXT = re.compile(r"信息公开.{0,4}年报|年度报告|工作年报|公开年报|^年报$")
+REPORT_COLUMN_TEXT = re.compile(r"信息公开.{0,4}年报|年度报告|工作年报|公开年报|^年报$|信息公开(?:工作)?报告$")
 REPORT_COLUMN_URL = re.compile(r"zfxxgknb|xxgknb|gknb|ndbg|annualreport|nb_\d{4}|/nb/|ndgzbg", re.I)
 DISCLOSURE_URL = re.compile(r"zfxxgk|xxgk|zwgk|gkml|/gk/|public", re.I)
 CATALOGUE_URL = re.compile(r"/gkmlpt/index/?$")   # a Guangdong catalogue: the county's, or a town's or department's subsite
@@ -129,11 +136,12 @@ def recognise_report_title(title: str | None) -> ReportTitle | None:
     Notices *about* reports (关于做好…年度报告编制工作的通知) are not reports.
     """
     title = CHINESE_YEAR.sub(lambda m: m.group(1).translate(CHINESE_DIGITS), clean_text(title))
-    match = REPORT_TITLE.search(title)
+    match = REPORT_TITLE.search(title) or REPORT_TITLE_YEAR_AFTER.search(title)
     if not match or NOT_A_REPORT.search(title):
         return None
     publisher = re.sub(r"^(关于|印发|公布)", "", match.group("publisher")).strip(" -—_:：·、，,《【[（(")
-    publisher = publisher or (match.group("after") or "").strip(" -—_:：·、，,")   # 2023年X县政府信息公开工作年度报告
+    if not publisher and "after" in match.groupdict():   # 2023年X县政府信息公开工作年度报告
+        publisher = (match.group("after") or "").strip(" -—_:：·、，,")
     if not publisher:
         bracketed = PUBLISHER_IN_BRACKETS.search(title[match.end():])
         publisher = bracketed.group(1) if bracketed else ""
@@ -235,10 +243,16 @@ def find_attachments(html: str, base_url: str, *, body: HTMLParser | Node | None
             value = match.group(1)
             if "/" in value or value.isascii():   # a bare Chinese "名称.pdf" is a label (appDesc), not a path
                 add(value, None, images=False)
+    for node in tree.css("iframe[src], embed[src], object[data]"):   # a PDF shown in the page, or in pdf.js
+        source = node.attributes.get("src") or node.attributes.get("data") or ""
+        add(viewed_file(source) or source, None, images=False)
     if body is not None:
         for node in body.css("img[src]"):
             add(node.attributes.get("src") or "", node.attributes.get("alt"), images=True)
     return list(seen.values())
+
+
+MORE_TEXT = re.compile(r"^(?:更多|查看更多|more)?\s*[>＞›»]*$", re.I)
 
 
 def link_text(node: Node) -> str:
@@ -248,6 +262,27 @@ def link_text(node: Node) -> str:
         image = node.css_first("img[alt]")
         text = clean_text(image.attributes.get("alt")) if image is not None else ""
     return text
+
+
+def heading_of_more_link(node: Node) -> str | None:
+    """What a box's 更多 link leads to: the box's heading, the text beside the link in its title bar."""
+    holder = node.parent
+    for _ in range(2):
+        if holder is None:
+            return None
+        beside = clean_text(holder.text().replace(node.text(), " "))
+        if beside:
+            return beside if len(beside) <= 20 else None
+        holder = holder.parent
+    return None
+
+
+def viewed_file(url: str) -> str | None:
+    """The document a viewer page shows (`/pdfjs/web/viewer.html?file=/upload/x.pdf`), from its file= parameter."""
+    for key, value in parse_qsl(urlsplit(url).query):
+        if key.lower() in ("file", "url", "src", "path") and attachment_extension(value):
+            return value
+    return None
 
 
 def column_links(html: str, base_url: str) -> list[ColumnLink]:
@@ -266,6 +301,8 @@ def column_links(html: str, base_url: str) -> list[ColumnLink]:
         if attachment_extension(url):
             continue
         text = link_text(node)
+        if MORE_TEXT.match(text) and text:
+            text = heading_of_more_link(node) or text
         if recognise_report_title(text):
             continue
         if CATALOGUE_URL.search(urlsplit(url).path) and urlsplit(url).netloc == urlsplit(base_url).netloc:
@@ -337,11 +374,25 @@ def sub_column_links(html: str, column_url: str) -> list[str]:
 FetchText = Callable[[str], Awaitable[str | None]]
 
 
+SITE_MAP_TEXT = re.compile(r"^(?:网站地图|站点地图|网站导航|sitemap)$", re.I)
+
+
+def site_map_links(html: str, base_url: str) -> list[str]:
+    """The page's links to the site map (网站地图), which lists every column by name."""
+    found: list[str] = []
+    for node in HTMLParser(html).css("a[href]"):
+        href = (node.attributes.get("href") or "").strip()
+        if SITE_MAP_TEXT.match(link_text(node)) and href and not href.startswith(("javascript:", "#")):
+            found.append(urljoin(base_url, href).split("#", 1)[0])
+    return list(dict.fromkeys(found))
+
+
 async def discover_columns(home_url: str, fetch_text: FetchText, *, max_depth: int = 3, max_sections: int = 4,
                            is_column: Callable[[str, str], bool] | None = None) -> list[str]:
     """Annual-report column URLs reachable from a home page, following 政务公开 → 政府信息公开 → 法定主动公开内容 →
     年报 up to `max_depth` levels, at most `max_sections` pages a level, side sections (指南 …) last.
 
+    When that finds none, the home page's site map (网站地图) is read for a column.
     `fetch_text(url)` returns a page's decoded text or None when it cannot be fetched;
     `is_column(text, url)` says a disclosure page is itself a column (a JavaScript catalogue such
     as gkmlpt, whose report category is chosen by the platform adapter).
@@ -349,6 +400,7 @@ async def discover_columns(home_url: str, fetch_text: FetchText, *, max_depth: i
     frontier = [home_url]
     visited: set[str] = set()
     found: list[str] = []
+    site_maps: list[str] = []
     for _ in range(max_depth + 1):
         sections: list[ColumnLink] = []
         for url in frontier:
@@ -358,6 +410,8 @@ async def discover_columns(home_url: str, fetch_text: FetchText, *, max_depth: i
             text = await fetch_text(url)
             if text is None:
                 continue
+            if url == home_url:
+                site_maps = site_map_links(text, url)
             if url != home_url and is_column is not None and is_column(text, url) and url not in found:
                 found.append(url)
                 continue
@@ -374,6 +428,9 @@ async def discover_columns(home_url: str, fetch_text: FetchText, *, max_depth: i
         frontier = list(dict.fromkeys(link.url for link in ranked if link.url not in visited))[:max_sections]
         if not frontier:
             break
+    for url in site_maps[:1]:
+        text = await fetch_text(url) if url not in visited else None
+        found += [link.url for link in column_links(text or "", url) if link.score == 2 and link.url not in found]
     return found
 
 
@@ -385,6 +442,7 @@ DOCUMENT_TYPES = {"application/pdf": "pdf", "application/msword": "doc", "applic
                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
                   "application/rtf": "rtf", "application/ofd": "ofd", "application/zip": "zip"}
 FILENAME_STAR = re.compile(r"filename\*\s*=\s*([\w-]+)'[^']*'([^;]+)", re.I)
+ENCODED_WORD = re.compile(r"=\?([\w-]+)\?([BbQq])\?([^?]*)\?=")
 FILENAME_PLAIN = re.compile(r"""filename\s*=\s*(?:"([^"]*)"|([^;]+))""", re.I)
 
 
@@ -414,6 +472,9 @@ def disposition_filename(header: str | None) -> str | None:
     if not plain:
         return None
     name = (plain.group(1) if plain.group(1) is not None else plain.group(2)).strip()
+    word = ENCODED_WORD.fullmatch(name)
+    if word:   # RFC 2047, as Java mail utilities write it: =?UTF-8?B?…?=
+        return decoded_word(*word.groups()) or None
     if "%" in name:
         name = unquote(name)
     try:
@@ -426,6 +487,14 @@ def disposition_filename(header: str | None) -> str | None:
         except UnicodeDecodeError:
             continue
     return name or None
+
+
+def decoded_word(charset: str, encoding: str, text: str) -> str | None:
+    try:
+        raw = base64.b64decode(text) if encoding in "Bb" else quopri.decodestring(text.replace("_", " ").encode())
+        return raw.decode(normalise_encoding(charset) or "utf-8")
+    except (ValueError, UnicodeDecodeError, LookupError):
+        return None
 
 
 # --- shells: redirect pages and framed lists -----------------------------------------------------
@@ -445,8 +514,9 @@ def same_site(url: str, other: str) -> bool:
 
 
 def redirect_shell_target(html: str, url: str) -> str | None:
-    """Where a redirect shell page sends the browser (meta refresh or a literal `location` script),
-    when the page has next to no text of its own and the target is on the same site."""
+    """Where a redirect shell page sends the browser (meta refresh or a literal `location` script run
+    on load, not one inside a function or a condition such as a mobile-site switch), when the page
+    has next to no text of its own and the target is on the same site."""
     tree = HTMLParser(html)
     for node in tree.css("script, style, noscript"):
         node.decompose()
@@ -470,15 +540,16 @@ def redirect_shell_target(html: str, url: str) -> str | None:
 
 
 FUNCTION_BODY = re.compile(r"function\s+[\w$]+\s*\([^)]*\)\s*\{[^{}]*\}", re.S)
+CONDITIONAL = re.compile(r"\bif\s*\(.*?\)\s*(?:\{[^{}]*\}|[^;{}]*;)", re.S)
 CONCATENATED_TARGET = re.compile(r"""location(?:\.href)?\s*=\s*(["'])[^"']*\1\s*\+""")
 
 
 def top_level_scripts(html: str) -> str:
     """The page's inline scripts as they run on load: without named functions (a pager's
-    `function goPage(n){location.href='list.jsp?p='+n}` sends nowhere until clicked) and without
-    URLs built by concatenation."""
+    `function goPage(n){location.href='list.jsp?p='+n}` sends nowhere until clicked), without
+    conditional statements (`if (mobile) location.href='/wap/'`) and without URLs built by concatenation."""
     scripts = " ".join(node.text() or "" for node in HTMLParser(html).css("script"))
-    return CONCATENATED_TARGET.sub("", FUNCTION_BODY.sub("", scripts))
+    return CONCATENATED_TARGET.sub("", CONDITIONAL.sub("", FUNCTION_BODY.sub("", scripts)))
 
 
 def frame_sources(html: str, url: str) -> list[str]:

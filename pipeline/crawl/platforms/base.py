@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 from selectolax.lexbor import LexborHTMLParser as HTMLParser, LexborNode as Node
 
 from pipeline.crawl.discovery import (
-    Attachment, clean_text, find_attachments, looks_like_report_column, page_meta, parse_date,
+    Attachment, clean_text, find_attachments, link_text, looks_like_report_column, page_meta, parse_date,
     recognise_report_title, site_id_division, unverified_report_link,
 )
 
@@ -75,6 +75,22 @@ def _item(link: Node) -> Node | None:
     return container
 
 
+GENERIC_LINK_TEXT = re.compile(r"^[\[【(（]?\s*(?:点击)?(?:查看|详情|详细|查看详情|阅读全文|全文|浏览|打开)\s*[\]】)）]?$")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def entry_title(link: Node) -> str:
+    """A listed link's title: its title attribute or text, or, when it only says 查看 / 详情, the longest
+    text of its row (a 索引号 / 信息名称 / 日期 table whose name cell is not the link)."""
+    title = clean_text(link.attributes.get("title") or link.text())
+    item = _item(link)
+    if not GENERIC_LINK_TEXT.match(title) or item is None:
+        return title
+    cells = [clean_text(child.text()) for child in item.iter() if child.tag != "a" and child.css_first("a") is None]
+    named = [cell for cell in cells if CJK.search(cell)]
+    return max(named, key=len) if named else title
+
+
 def report_link_block(tree: HTMLParser) -> list[Node] | None:
     """The links of the list block that looks most like a report list, in page order, or None.
 
@@ -92,7 +108,7 @@ def report_link_block(tree: HTMLParser) -> list[Node] | None:
         holder = item.parent if item is not None and item.parent is not None else item
         key = holder.mem_id if holder is not None else 0
         blocks.setdefault(key, []).append(link)
-        title = clean_text(link.attributes.get("title") or link.text())
+        title = entry_title(link)
         score = 3 if recognise_report_title(title) else 0
         if item is not None and (parse_date(item.text(separator=" ")) or MONTH_DAY.search(item.text(separator=" "))):
             score += 1
@@ -202,14 +218,14 @@ class PlatformAdapter:
     def next_pages(self, page: Page) -> list[PageRequest]:
         """The listing's 下一页 link, if it has one (static CMSs without a known pager).
 
-        The link may be a plain href, a literal URL in its `onclick` or a `javascript:` href, a
+        The link (its text, title or picture's alt) may be a plain href, a literal URL in its `onclick` or a `javascript:` href, a
         link a pager script writes (`document.write('<a href=…>下一页</a>')`), a call of a pager
         function that builds the URL (`goPage(2)`), or an ASP.NET `__doPostBack` — a POST of the
         page's form state with `__EVENTTARGET` set. Without a 下一页, the pager's numbered links.
         """
         tree = HTMLParser(page.text)
         for link in tree.css("a"):
-            if not NEXT_PAGE_TEXT.match(clean_text(link.text())):
+            if not NEXT_PAGE_TEXT.match(link_text(link)):
                 continue
             href = (link.attributes.get("href") or "").strip()
             if href and not href.startswith(("javascript:", "#")):
@@ -290,13 +306,13 @@ class PlatformAdapter:
 
     @staticmethod
     def _entries_from_links(links: list[Node], base_url: str) -> list[ListingEntry]:
-        """Entries for links with a title; the date comes from the enclosing list item or row."""
+        """Entries for links with a title (a 查看 link's is its row's); the date comes from the enclosing item or row."""
         entries: dict[str, ListingEntry] = {}
         for link in links:
             href = (link.attributes.get("href") or "").strip()
             if not href or href.startswith(("javascript:", "mailto:", "#")):
                 continue
-            title = clean_text(link.attributes.get("title") or link.text())
+            title = entry_title(link)
             if len(title) < 2:
                 continue
             container = _item(link)
