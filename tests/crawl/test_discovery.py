@@ -5,7 +5,8 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from pipeline.crawl.discovery import (
-    ReportTitle, column_links, decode_page, discover_columns, find_attachments, is_download_link, page_meta, parse_date,
+    ReportTitle, column_links, decode_page, discover_columns, disposition_filename, find_attachments, is_download_link,
+    page_meta, parse_date,
     recognise_report_title, redirect_shell_target, site_id_division, sub_column_links,
 )
 
@@ -238,3 +239,49 @@ def test_a_pager_function_on_a_short_list_page_is_not_a_redirect_shell():
     assert redirect_shell_target(page, "http://x.gov.cn/channel/list.jsp?channelId=33") is None
     shell = "<html><head><script>(function(){location.replace('/portal/index.html');})();</script></head><body></body></html>"
     assert redirect_shell_target(shell, "http://x.gov.cn/") == "http://x.gov.cn/portal/index.html"
+
+
+def test_a_box_more_link_is_named_by_its_heading_and_side_boxes_come_last():
+    page = ('<div class="box"><div class="box-title"><span>政府信息公开专栏</span><a class="more" href="/zl/">更多&gt;&gt;</a></div></div>'
+            '<div class="box"><div class="box-title"><span>政府信息公开年报</span><a class="more" href="/nb/">更多</a></div>'
+            '<ul><li><a href="/nb/t1.htm">X县2024年政府信息公开工作年度报告</a></li></ul></div>'
+            '<div class="box"><div class="box-title"><span>政务公开</span><a href="/zwgk/">more&gt;</a></div></div>')
+    assert [(link.url, link.score, link.side) for link in column_links(page, "http://x.gov.cn/")] == [
+        ("http://x.gov.cn/nb/", 2, False), ("http://x.gov.cn/zwgk/", 1, False), ("http://x.gov.cn/zl/", 1, True)]
+
+
+def test_discovery_reads_the_site_map_when_no_section_leads_to_the_column():
+    pages = {
+        "http://x.gov.cn/": '<a href="/xxgk/"><img src="/n3.png"></a><a href="/wzdt/">网站地图</a>',
+        "http://x.gov.cn/wzdt/": '<dl><dt>政务公开</dt><dd><a href="/xxgk/zn/">政府信息公开指南</a>'
+                                 '<a href="/xxgk/gzbg/">政府信息公开工作报告</a></dd></dl>',
+    }
+    assert asyncio.run(discover_columns("http://x.gov.cn/", site(pages))) == ["http://x.gov.cn/xxgk/gzbg/"]
+
+
+def test_a_titled_year_after_the_name_is_a_report_and_press_events_are_not():
+    assert recognise_report_title("X县人民政府政府信息公开工作年度报告（2021年度）") == ReportTitle(2021, "X县人民政府")
+    for decoy in ("X县2023年政府信息公开工作年度报告新闻发布会", "X县2023年政府信息公开工作年度报告答记者问",
+                  "X县2023年政府信息公开工作年度报告编写说明"):
+        assert recognise_report_title(decoy) is None
+
+
+def test_a_document_shown_in_a_viewer_or_embed_is_an_attachment():
+    page = ('<div class="content"><iframe src="/pdfjs/web/viewer.html?file=/upload/2024/01/a.pdf"></iframe>'
+            '<embed src="/upload/2023/b.pdf" type="application/pdf"><iframe src="/map/index.html"></iframe></div>')
+    assert [a.url for a in find_attachments(page, "http://x.gov.cn/nb/t1.htm")] == [
+        "http://x.gov.cn/upload/2024/01/a.pdf", "http://x.gov.cn/upload/2023/b.pdf"]
+
+
+@pytest.mark.parametrize("header", [
+    'attachment; filename="=?UTF-8?B?WOWOvzIwMjPlubTlubTmiqUucGRm?="',
+    "attachment; filename*=GBK''X%CF%D82023%C4%EA%C4%EA%B1%A8.pdf",
+])
+def test_encoded_word_and_gbk_filename_star_names_are_read(header):
+    assert disposition_filename(header) == "X县2023年年报.pdf"
+
+
+def test_a_mobile_switch_is_not_a_redirect_shell():
+    page = ("<html><head><script>if(/Android|iPhone/i.test(navigator.userAgent)){window.location.href='/wap/'}</script>"
+            "</head><body><h1>X县2023年政府信息公开工作年度报告</h1></body></html>")
+    assert redirect_shell_target(page, "http://x.gov.cn/nb/t1.htm") is None

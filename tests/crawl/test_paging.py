@@ -231,3 +231,21 @@ def test_a_next_link_that_calls_a_pager_function_follows_the_url_it_builds():
         "<a href='javascript:void(0)' onclick='goPage(2)'>下一页</a>"
         "<script>function goPage(n){window.location.href='list.jsp?channelId=33&pageIndex='+n;}</script>"))
     assert PlatformAdapter().next_pages(page) == [PageRequest("http://x.gov.cn/channel/list.jsp?channelId=33&pageIndex=2")]
+
+
+def test_a_row_that_only_links_查看_is_titled_by_its_name_cell_and_a_picture_next_link_pages():
+    page = Page("http://x.gov.cn/zwgk/nb/index.htm", (
+        "<table><tr><th>索引号</th><th>信息名称</th><th>日期</th><th></th></tr>"
+        "<tr><td>11320831MB1A23456X/2024-00001</td><td>X县2023年政府信息公开工作年度报告</td><td>2024-01-20</td>"
+        "<td><a href='202401/t20240120_1.htm'>查看</a></td></tr></table>"
+        "<div class='pager'><a href='index_2.htm'><img src='/img/next.gif' alt='下一页'></a></div>"))
+    listing = PlatformAdapter().parse_listing(page)
+    assert [(e.title, e.url) for e in listing.entries] == [
+        ("X县2023年政府信息公开工作年度报告", "http://x.gov.cn/zwgk/nb/202401/t20240120_1.htm")]
+    assert listing.next_pages == [PageRequest("http://x.gov.cn/zwgk/nb/index_2.htm")]
+
+
+def test_a_page_taken_for_trs_without_create_page_html_pages_by_its_links():
+    page = Page("http://x.gov.cn/xxgk/gzbg/index.html", "<ul><li><a href='202401/t20240120_1.htm'>x</a></li></ul>"
+                "<a href='index.html?page=2'>下一页</a>")
+    assert TrsAdapter().next_pages(page) == [PageRequest("http://x.gov.cn/xxgk/gzbg/index.html?page=2")]
