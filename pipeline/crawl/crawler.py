@@ -448,10 +448,12 @@ async def read_report_page(crawl: PortalCrawl, adapter: PlatformAdapter, column:
                  and (not has_tables or recognise_report_title(a.name))]   # beside a report body, only the report's file
     images = [a for a in attachments if attachment_extension(a.url) in IMAGE_EXTENSIONS]
     kept: list[bool] = []
+    unanswered: list[bool] = []   # documents whose fetch failed: the page is still only their landing page
 
     async def fetch_attachment(position: int, attachment: Attachment) -> None:
         fetched = await crawl.fetch(attachment.url, "attachment", referrer=page.url)
         if fetched is None or fetched.body is None:
+            unanswered.append(True)
             return
         if attachment_extension(attachment.url) is None and not sniff_document(fetched.body, fetched.content_type):
             return   # a servlet-looking link that answered with a page
@@ -461,7 +463,7 @@ async def read_report_page(crawl: PortalCrawl, adapter: PlatformAdapter, column:
 
     await gather_all(crawl, [fetch_attachment(position, attachment)
                              for position, attachment in enumerate(documents, start=1)])
-    if kept or any(attachment_extension(a.url) for a in documents):
+    if kept or unanswered or any(attachment_extension(a.url) for a in documents):
         return 1   # a landing page: its document is the report, even when that fetch failed
     if has_tables or not images:
         crawl.add_document(order + (0,), result, column=column, title=title, publisher=publisher,

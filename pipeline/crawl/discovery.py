@@ -34,7 +34,7 @@ REPORT_TITLE_YEAR_AFTER = re.compile(   # X县政府信息公开工作年度报�
 CHINESE_YEAR = re.compile(r"([〇零○Ｏ一二三四五六七八九]{4})(?=\s*年)")
 CHINESE_DIGITS = str.maketrans("〇零○Ｏ一二三四五六七八九", "0000123456789")
 NOT_A_REPORT = re.compile(r"通知|报送|编制|编写|做好|的函|的批复|征求|解读|统计表$|目录|图解|一图|图说|图读|指南|视频|动漫|H5"
-                          r"|发布会|答记者问|问答")
+                          r"|发布会|答记者问|问答|季度|半年")
 PUBLISHER_IN_BRACKETS = re.compile(r"[（(【\[]\s*([^（()）【】\[\]]{2,20}?)\s*[)）】\]]\s*$")
 DATE_PATTERNS = (
     re.compile(r"(?<!\d)((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)"),
@@ -568,6 +568,7 @@ def frame_sources(html: str, url: str) -> list[str]:
 
 # --- report links whose text does not say so ---------------------------------------------------------
 
+FILE_SUFFIX = re.compile(r"\s*[（(]?\.?(?:%s)[)）]?$" % "|".join(ATTACHMENT_EXTENSIONS), re.I)
 TRUNCATED = re.compile(r"(?:…|\.{3}|。。。)\s*$")
 REPORT_WORDS = re.compile(r"(?:19|20)\d{2}|年度|年报|信息公开|工作报告")
 BARE_REPORT_TEXT = re.compile(
@@ -604,7 +605,7 @@ def unverified_report_link(text: str, url: str, in_report_column: bool, page_url
     """A link on `page_url` that may be a report although its text does not name one: cut short with `…`, or
     only a year, `年度报告` or a publisher's name inside a report column. The crawler judges it by
     the document's own title (or file name) before keeping it."""
-    text = clean_text(text)
+    text = FILE_SUFFIX.sub("", clean_text(text))   # 2023年度报告.pdf
     if recognise_report_title(text) or NOT_A_REPORT.search(text) or attachment_extension(url) in IMAGE_EXTENSIONS:
         return False
     if column_shaped(url, page_url):

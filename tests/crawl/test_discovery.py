@@ -7,7 +7,7 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from pipeline.crawl.discovery import (
     ReportTitle, column_links, decode_page, discover_columns, disposition_filename, find_attachments, is_download_link,
     page_meta, parse_date,
-    recognise_report_title, redirect_shell_target, site_id_division, sub_column_links,
+    recognise_report_title, redirect_shell_target, site_id_division, sub_column_links, unverified_report_link,
 )
 
 REPORT_HTML = "<html><head><meta charset=\"{charset}\"><title>通元镇2021年度政府信息公开工作年度报告</title></head><body><p>表格</p></body></html>"
@@ -285,3 +285,9 @@ def test_a_mobile_switch_is_not_a_redirect_shell():
     page = ("<html><head><script>if(/Android|iPhone/i.test(navigator.userAgent)){window.location.href='/wap/'}</script>"
             "</head><body><h1>X县2023年政府信息公开工作年度报告</h1></body></html>")
     assert redirect_shell_target(page, "http://x.gov.cn/nb/t1.htm") is None
+
+
+def test_quarterly_reports_are_not_annual_ones_and_a_file_suffix_does_not_hide_a_bare_year():
+    assert recognise_report_title("X县2024年第一季度政府信息公开工作报告") is None
+    assert unverified_report_link("2023年度报告.pdf", "http://x.gov.cn/nb/a.pdf", True)
+    assert unverified_report_link("2023年（PDF）", "http://x.gov.cn/nb/202401/t1.htm", True)

@@ -249,3 +249,13 @@ def test_a_page_taken_for_trs_without_create_page_html_pages_by_its_links():
     page = Page("http://x.gov.cn/xxgk/gzbg/index.html", "<ul><li><a href='202401/t20240120_1.htm'>x</a></li></ul>"
                 "<a href='index.html?page=2'>下一页</a>")
     assert TrsAdapter().next_pages(page) == [PageRequest("http://x.gov.cn/xxgk/gzbg/index.html?page=2")]
+
+
+def test_a_list_link_that_opens_its_article_by_script_is_read():
+    page = Page("http://x.gov.cn/c205/index.shtml", (
+        "<div class='list-item'><h4><a href='javascript:void(0)' onclick=\"window.open('/c203/202401/a.shtml')\">"
+        "X镇2023年政府信息公开工作年度报告</a></h4><span>2024/01/20</span></div>"
+        "<div class='list-item'><h4><a href='javascript:;' onclick=\"openDetail('/c203/202402/b.shtml')\">X镇人民政府</a>"
+        "</h4><span>2024/02/01</span></div>"))
+    assert [e.url for e in PlatformAdapter().parse_listing(page).entries] == [
+        "http://x.gov.cn/c203/202401/a.shtml", "http://x.gov.cn/c203/202402/b.shtml"]

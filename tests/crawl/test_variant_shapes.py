@@ -18,6 +18,7 @@ def crawled(tmp_path_factory):
         portals = server.portals()
         assert {p.portal_id for p in portals} == set(PORTALS)
         assert all(p.platform is None and not p.report_columns for p in portals)
+        server.warm()   # DOC files come from LibreOffice: rendered before the crawl, not inside its read timeout
         yield crawl_portals(server, PORTALS, variants_portals(), tmp_path_factory.mktemp("archive"))
 
 

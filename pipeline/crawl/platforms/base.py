@@ -91,6 +91,20 @@ def entry_title(link: Node) -> str:
     return max(named, key=len) if named else title
 
 
+OPENER_ARGUMENT = re.compile(r"""\(\s*['"]([^'"\s]*[/.][^'"\s]*)['"]""")   # openDetail('/xxgk/1.html')
+
+
+def link_target(link: Node) -> str | None:
+    """Where a link goes: its href, or, for `href="javascript:…"`, the path its script opens
+    (`window.open('…')`, `location.href='…'`, `openDetail('/xxgk/1.html')`)."""
+    href = (link.attributes.get("href") or "").strip()
+    if href and not href.startswith(("javascript:", "mailto:", "#")):
+        return href
+    script = f"{href} {link.attributes.get('onclick') or ''}"
+    literal = SCRIPT_URL.search(script) or OPENER_ARGUMENT.search(script)
+    return literal.group(1) if literal else None
+
+
 def report_link_block(tree: HTMLParser) -> list[Node] | None:
     """The links of the list block that looks most like a report list, in page order, or None.
 
@@ -100,9 +114,8 @@ def report_link_block(tree: HTMLParser) -> list[Node] | None:
     """
     blocks: dict[int, list[Node]] = {}
     scores: dict[int, int] = {}
-    for link in tree.css("a[href]"):
-        href = (link.attributes.get("href") or "").strip()
-        if not href or href.startswith(("javascript:", "mailto:", "#")):
+    for link in tree.css("a[href], a[onclick]"):
+        if link_target(link) is None:
             continue
         item = _item(link)
         holder = item.parent if item is not None and item.parent is not None else item
@@ -306,11 +319,12 @@ class PlatformAdapter:
 
     @staticmethod
     def _entries_from_links(links: list[Node], base_url: str) -> list[ListingEntry]:
-        """Entries for links with a title (a 查看 link's is its row's); the date comes from the enclosing item or row."""
+        """Entries for links with a title (a 查看 link's is its row's) and a target (a script's too); the date comes
+        from the enclosing item or row."""
         entries: dict[str, ListingEntry] = {}
         for link in links:
-            href = (link.attributes.get("href") or "").strip()
-            if not href or href.startswith(("javascript:", "mailto:", "#")):
+            href = link_target(link)
+            if href is None:
                 continue
             title = entry_title(link)
             if len(title) < 2:
