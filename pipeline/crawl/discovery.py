@@ -346,8 +346,8 @@ def sub_column_links(html: str, column_url: str) -> list[str]:
     A sub-column is named like a publisher, a group of them (乡镇街道, 部门) or a year and points at
     a column-shaped URL: one of the column's own URL template (`/c205/` beside `/c204/`,
     `catid=17` beside `catid=16`), a Hanweb `/col/col{id}/` or SiteFactory `/Category_{id}/` (flat ids),
-    a folder below the column's own folder, or, when named by a year or a group, any column-shaped
-    URL of the same host.
+    a folder below the column's own folder, a report folder elsewhere (a department's `/bmxxgk/fgj/nb/`),
+    or, when named by a year or a group, any column-shaped URL of the same host.
     """
     column = urlsplit(column_url)
     folder = column.path.rsplit("/", 1)[0] + "/"
@@ -366,7 +366,7 @@ def sub_column_links(html: str, column_url: str) -> list[str]:
         below = folder != "/" and parts.path.startswith(folder) and parts.path not in (folder, column.path)
         if url_template(url) == url_template(column_url):
             found.append(url)
-        elif FLAT_COLUMN_URL.search(parts.path) or below or GROUP_TEXT.search(text):
+        elif FLAT_COLUMN_URL.search(parts.path) or below or GROUP_TEXT.search(text) or REPORT_COLUMN_URL.search(parts.path):
             found.append(url)
     return found
 

@@ -291,3 +291,9 @@ def test_quarterly_reports_are_not_annual_ones_and_a_file_suffix_does_not_hide_a
     assert recognise_report_title("X县2024年第一季度政府信息公开工作报告") is None
     assert unverified_report_link("2023年度报告.pdf", "http://x.gov.cn/nb/a.pdf", True)
     assert unverified_report_link("2023年（PDF）", "http://x.gov.cn/nb/202401/t1.htm", True)
+
+
+def test_a_department_report_column_elsewhere_on_the_site_is_a_sub_column():
+    page = '<a href="/zwgk/bmxxgk/fgj/nb/index.html">县发展和改革局</a><a href="/zwgk/bmxxgk/fgj/index.html">县发展和改革局</a>'
+    assert sub_column_links(page, "http://x.gov.cn/zwgk/xxgknb/bm/index.html") == [
+        "http://x.gov.cn/zwgk/bmxxgk/fgj/nb/index.html"]
