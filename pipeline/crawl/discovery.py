@@ -49,7 +49,7 @@ OLDSRC = re.compile(r"""oldsrc(?<!\woldsrc)\s*=\s*["']([^"']+)["']""", re.I)
 
 DISCLOSURE_TEXT = re.compile(r"政府信息公开|政务公开|信息公开|政府公开|主动公开")
 # Disclosure pages that never hold the report column: read only when nothing better is left.
-SIDE_SECTION_TEXT = re.compile(r"指南|制度|依申请|申请表|解读|意见|征集|监督|热线|重点领域|专栏|平台")
+SIDE_SECTION_TEXT = re.compile(r"指南|制度|依申请|申请表|解读|意见|征集|监督|热线|重点领域")
 REPORT_COLUMN_TEXT = re.compile(r"信息公开.{0,4}年报|年度报告|工作年报|公开年报|^年报$|信息公开(?:工作)?报告$")
 REPORT_COLUMN_URL = re.compile(r"zfxxgknb|xxgknb|gknb|ndbg|annualreport|nb_\d{4}|/nb/|ndgzbg", re.I)
 DISCLOSURE_URL = re.compile(r"zfxxgk|xxgk|zwgk|gkml|/gk/|public", re.I)

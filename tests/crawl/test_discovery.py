@@ -242,7 +242,7 @@ def test_a_pager_function_on_a_short_list_page_is_not_a_redirect_shell():
 
 
 def test_a_box_more_link_is_named_by_its_heading_and_side_boxes_come_last():
-    page = ('<div class="box"><div class="box-title"><span>政府信息公开专栏</span><a class="more" href="/zl/">更多&gt;&gt;</a></div></div>'
+    page = ('<div class="box"><div class="box-title"><span>政府信息公开指南</span><a class="more" href="/zl/">更多&gt;&gt;</a></div></div>'
             '<div class="box"><div class="box-title"><span>政府信息公开年报</span><a class="more" href="/nb/">更多</a></div>'
             '<ul><li><a href="/nb/t1.htm">X县2024年政府信息公开工作年度报告</a></li></ul></div>'
             '<div class="box"><div class="box-title"><span>政务公开</span><a href="/zwgk/">more&gt;</a></div></div>')
