@@ -20,7 +20,7 @@ from pipeline.archive import Archive, FetchLog
 from pipeline.crawl.discovery import (
     IMAGE_EXTENSIONS, NOT_A_REPORT, Attachment, attachment_extension, decode_page, discover_columns,
     disposition_filename, frame_sources, recognise_report_title, redirect_shell_target, sniff_document,
-    sub_column_links,
+    sub_column_links, unverified_report_link,
 )
 from pipeline.crawl.fetcher import Fetcher, FetchResult, RawBody, RequestData
 from pipeline.crawl.health import write_health_json
@@ -209,12 +209,15 @@ async def gather_all(crawl: PortalCrawl, tasks: Sequence[Awaitable[object]]) -> 
     return list(results)
 
 
-async def read_column(crawl: PortalCrawl, column: ReportColumn, column_index: int) -> ColumnReading:
+async def read_column(crawl: PortalCrawl, column: ReportColumn, column_index: int, *,
+                      sub_column: bool = False) -> ColumnReading:
     """List every page of a column and fetch each report it lists (articles, split pages, attachments).
 
     Listing pages are read in order; the reports each lists are fetched while paging goes on. A
     column page that is a redirect shell is read where it leads; one that shows its list in
-    same-site frames is read through them.
+    same-site frames is read through them. Links named only by a year or a publisher are judged by
+    their documents, as in any report column; a sub-column whose first page lists no report is not
+    paged (a menu link taken for a town's column costs one fetch).
     """
     reading = ColumnReading(column)
     queue: list[PageRequest] = [PageRequest(column.url)]
@@ -268,11 +271,15 @@ async def read_column(crawl: PortalCrawl, column: ReportColumn, column_index: in
             except Exception as exc:  # a page the adapter cannot read must not end the portal
                 crawl.parse_errors.append(f"{page.url}: {type(exc).__name__}: {exc}")
                 continue
-            listed = {entry.url for entry in listing.entries}
-            if page_index == 1 or not listed <= column_entries:
+            entries = [replace(entry, verify=True)   # every column read is a report column or one of its parts
+                       if not entry.verify and unverified_report_link(entry.title, entry.url, True, page.url) else entry
+                       for entry in listing.entries]
+            listed = {entry.url for entry in entries}
+            lists_reports = any(recognise_report_title(entry.title) or entry.report_year or entry.verify for entry in entries)
+            if (page_index == 1 and (lists_reports or not sub_column)) or not listed <= column_entries:
                 queue.extend(listing.next_pages)   # a later page listing nothing new ends paging
             column_entries |= listed
-            for entry_index, entry in enumerate(listing.entries):
+            for entry_index, entry in enumerate(entries):
                 recognised = recognise_report_title(entry.title)
                 if not (recognised or entry.report_year or entry.verify) or entry.url in crawl.seen_urls:
                     continue
@@ -371,7 +378,8 @@ async def read_report_entry(crawl: PortalCrawl, adapter: PlatformAdapter, column
                             entry: ListingEntry, listing_url: str) -> None:
     """A listed report: a document (by extension, or by its bytes behind a download servlet), or an
     article page (its tables and attachments). An entry to verify is kept only when the document's
-    own title or file name names a report, or, for a bare link in the report column, names nothing else."""
+    own title or file name names a report, or, for a bare link in the report column, names nothing else.
+    An entry that is a redirect shell is read where it leads."""
     if attachment_extension(entry.url) in IMAGE_EXTENSIONS:
         return   # a picture (图解) is never a report
     purpose = "attachment" if attachment_extension(entry.url) else "article"
@@ -388,6 +396,11 @@ async def read_report_entry(crawl: PortalCrawl, adapter: PlatformAdapter, column
                            listing_url=listing_url, filename=name)
         return
     page = Page(url=result.final_url, text=decode_page(result.body, result.content_type))
+    target = redirect_shell_target(page.text, page.url)
+    if target is not None and target not in crawl.seen_urls:   # a 外链 entry: a script or meta redirect to the report
+        crawl.seen_urls.add(target)
+        await read_report_entry(crawl, adapter, column, order, replace(entry, url=target), listing_url)
+        return
     await read_report_page(crawl, adapter, column, order, page, None if entry.verify else entry.title,
                            entry.publisher, result=without_body(result), listing_url=listing_url,
                            must_be_titled=entry.verify)
@@ -435,10 +448,12 @@ async def read_report_page(crawl: PortalCrawl, adapter: PlatformAdapter, column:
                  and (not has_tables or recognise_report_title(a.name))]   # beside a report body, only the report's file
     images = [a for a in attachments if attachment_extension(a.url) in IMAGE_EXTENSIONS]
     kept: list[bool] = []
+    unanswered: list[bool] = []   # documents whose fetch failed: the page is still only their landing page
 
     async def fetch_attachment(position: int, attachment: Attachment) -> None:
         fetched = await crawl.fetch(attachment.url, "attachment", referrer=page.url)
         if fetched is None or fetched.body is None:
+            unanswered.append(True)
             return
         if attachment_extension(attachment.url) is None and not sniff_document(fetched.body, fetched.content_type):
             return   # a servlet-looking link that answered with a page
@@ -448,7 +463,7 @@ async def read_report_page(crawl: PortalCrawl, adapter: PlatformAdapter, column:
 
     await gather_all(crawl, [fetch_attachment(position, attachment)
                              for position, attachment in enumerate(documents, start=1)])
-    if kept or any(attachment_extension(a.url) for a in documents):
+    if kept or unanswered or any(attachment_extension(a.url) for a in documents):
         return 1   # a landing page: its document is the report, even when that fetch failed
     if has_tables or not images:
         crawl.add_document(order + (0,), result, column=column, title=title, publisher=publisher,
@@ -501,7 +516,7 @@ async def read_sub_columns(crawl: PortalCrawl, readings: list[ColumnReading], kn
         known.update(urls)
         start = len(known) - len(urls)
         level = list(await asyncio.gather(*(
-            read_column(crawl, ReportColumn(url=url), start + index) for index, url in enumerate(urls))))
+            read_column(crawl, ReportColumn(url=url), start + index, sub_column=True) for index, url in enumerate(urls))))
         found += level
     return found
 

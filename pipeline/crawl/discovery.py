@@ -5,12 +5,14 @@ home page → 政府信息公开 → 年报 through a fetch callable the crawler
 """
 from __future__ import annotations
 
+import base64
 import codecs
+import quopri
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
-from urllib.parse import parse_qs, unquote, urljoin, urlsplit
+from urllib.parse import parse_qs, parse_qsl, unquote, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser, LexborNode as Node
 
@@ -22,12 +24,17 @@ GB_ALIASES = {"gb2312", "gbk", "gb_2312", "gb_2312-80", "x-gbk", "cp936", "euc-c
 UNTRUSTED_DECLARATIONS = {"iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii", "windows-1252"}
 
 REPORT_TITLE = re.compile(
-    r"(?P<publisher>.{0,24}?)\s*(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*"
+    r"(?P<publisher>.{0,24}?)\s*(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*(?P<after>[^\d\s《》“”]{2,20}?)??\s*"
     r"(?:政府|政务)?\s*信\s*息\s*公\s*开\s*(?:工作)?\s*(?:年度)?\s*(?:报告|年报|工作报告)"
+)
+REPORT_TITLE_YEAR_AFTER = re.compile(   # X县政府信息公开工作年度报告（2021年度）
+    r"(?P<publisher>.{0,24}?)\s*(?:政府|政务)?\s*信息公开\s*(?:工作)?\s*(?:年度)?\s*(?:报告|年报|工作报告)\s*"
+    r"[（(【\[]\s*(?P<year>(?:19|20)\d{2})\s*年?度?\s*[)）】\]]"
 )
 CHINESE_YEAR = re.compile(r"([〇零○Ｏ一二三四五六七八九]{4})(?=\s*年)")
 CHINESE_DIGITS = str.maketrans("〇零○Ｏ一二三四五六七八九", "0000123456789")
-NOT_A_REPORT = re.compile(r"通知|报送|编制|做好|的函|的批复|征求|解读|统计表$|目录|图解|一图|图说|图读|指南|视频|动漫|H5")
+NOT_A_REPORT = re.compile(r"通知|报送|编制|编写|做好|的函|的批复|征求|解读|统计表$|目录|图解|一图|图说|图读|指南|视频|动漫|H5"
+                          r"|发布会|答记者问|问答|季度|半年")
 PUBLISHER_IN_BRACKETS = re.compile(r"[（(【\[]\s*([^（()）【】\[\]]{2,20}?)\s*[)）】\]]\s*$")
 DATE_PATTERNS = (
     re.compile(r"(?<!\d)((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)"),
@@ -40,8 +47,10 @@ SCRIPT_STRING = re.compile(r"""["']([^"'\s<>]{3,300}?\.(?:%s))(?:\?[^"'\s<>]*)?[
 # A word boundary before oldsrc, checked behind the literal: a leading \b makes the engine try every offset.
 OLDSRC = re.compile(r"""oldsrc(?<!\woldsrc)\s*=\s*["']([^"']+)["']""", re.I)
 
-DISCLOSURE_TEXT = re.compile(r"政府信息公开|政务公开|信息公开|政府公开")
-REPORT_COLUMN_TEXT = re.compile(r"信息公开.{0,4}年报|年度报告|工作年报|公开年报|^年报$")
+DISCLOSURE_TEXT = re.compile(r"政府信息公开|政务公开|信息公开|政府公开|主动公开")
+# Disclosure pages that never hold the report column: read only when nothing better is left.
+SIDE_SECTION_TEXT = re.compile(r"指南|制度|依申请|申请表|解读|意见|征集|监督|热线|重点领域")
+REPORT_COLUMN_TEXT = re.compile(r"信息公开.{0,4}年报|年度报告|工作年报|公开年报|^年报$|信息公开(?:工作)?报告$")
 REPORT_COLUMN_URL = re.compile(r"zfxxgknb|xxgknb|gknb|ndbg|annualreport|nb_\d{4}|/nb/|ndgzbg", re.I)
 DISCLOSURE_URL = re.compile(r"zfxxgk|xxgk|zwgk|gkml|/gk/|public", re.I)
 CATALOGUE_URL = re.compile(r"/gkmlpt/index/?$")   # a Guangdong catalogue: the county's, or a town's or department's subsite
@@ -64,6 +73,7 @@ class ColumnLink:
     url: str
     text: str
     score: int           # 2: an annual-report column; 1: a disclosure section that may hold one
+    side: bool = False   # a section that rarely leads to the column (指南, 依申请公开 …): followed last
 
 
 def normalise_encoding(name: str | None) -> str | None:
@@ -126,10 +136,12 @@ def recognise_report_title(title: str | None) -> ReportTitle | None:
     Notices *about* reports (关于做好…年度报告编制工作的通知) are not reports.
     """
     title = CHINESE_YEAR.sub(lambda m: m.group(1).translate(CHINESE_DIGITS), clean_text(title))
-    match = REPORT_TITLE.search(title)
+    match = REPORT_TITLE.search(title) or REPORT_TITLE_YEAR_AFTER.search(title)
     if not match or NOT_A_REPORT.search(title):
         return None
     publisher = re.sub(r"^(关于|印发|公布)", "", match.group("publisher")).strip(" -—_:：·、，,《【[（(")
+    if not publisher and "after" in match.groupdict():   # 2023年X县政府信息公开工作年度报告
+        publisher = (match.group("after") or "").strip(" -—_:：·、，,")
     if not publisher:
         bracketed = PUBLISHER_IN_BRACKETS.search(title[match.end():])
         publisher = bracketed.group(1) if bracketed else ""
@@ -173,18 +185,27 @@ def attachment_extension(url: str) -> str | None:
 
 DOWNLOAD_PATH = re.compile(r"down(?:load)?|attach|getfile|filedown|fileserver|/file/|\.jspx?$|\.ashx$|\.do$", re.I)
 DOCUMENT_NAME = re.compile(r"\.(?:%s)\s*$|^附件\s*\d*\s*[:：]" % "|".join(ATTACHMENT_EXTENSIONS), re.I)
+DOWNLOAD_LABEL = re.compile(r"^(?:附件\s*\d*|(?:点击|附件|原文|全文|文件)?下载(?:附件|原文|全文|文件)?|查看附件)\s*[:：]?$")
+DOWNLOAD_QUERY = re.compile(r"down|attach|file", re.I)
 
 
 def is_download_link(url: str, name: str | None) -> bool:
-    """A link without a file extension that still fetches a document: a download servlet
-    (`downloadZtbAttach.jspx?attachGuid=…`, `/attach/download?id=…`) or a link labelled as a file."""
+    """A link without a file extension that may still fetch a document (the crawler sniffs the bytes to be sure):
+    a download servlet (`downloadZtbAttach.jspx?attachGuid=…`, `/attach/download?id=…`, phpcms `c=down&a_k=…`,
+    `?fileId=…`) or a link labelled as a file (`报告.pdf`, `附件1`, `点击下载`, `下载附件`)."""
     text = clean_text(name)
     parts = urlsplit(url)
-    if DOCUMENT_NAME.search(text):
+    if DOCUMENT_NAME.search(text) or DOWNLOAD_LABEL.match(text):
         return True
-    if not DOWNLOAD_PATH.search(parts.path) or REPORT_COLUMN_TEXT.search(text):
+    if REPORT_COLUMN_TEXT.search(text):
         return False
-    return bool(parts.query) or bool(re.search(r"down|attach", parts.path, re.I))
+    if any(DOWNLOAD_QUERY.search(key) or (value.isalpha() and DOWNLOAD_QUERY.search(value))
+           for key, value in parse_qsl(parts.query)):
+        return True
+    if not DOWNLOAD_PATH.search(parts.path):
+        return False
+    # a bare `.jsp?…`/`.do?…` is any page of a Java portal (its menu too): only a path that says so is a servlet
+    return bool(re.search(r"down|attach", parts.path, re.I)) or (bool(parts.query) and "file" in parts.path.lower())
 
 
 def find_attachments(html: str, base_url: str, *, body: HTMLParser | Node | None = None,
@@ -222,14 +243,51 @@ def find_attachments(html: str, base_url: str, *, body: HTMLParser | Node | None
             value = match.group(1)
             if "/" in value or value.isascii():   # a bare Chinese "名称.pdf" is a label (appDesc), not a path
                 add(value, None, images=False)
+    for node in tree.css("iframe[src], embed[src], object[data]"):   # a PDF shown in the page, or in pdf.js
+        source = node.attributes.get("src") or node.attributes.get("data") or ""
+        add(viewed_file(source) or source, None, images=False)
     if body is not None:
         for node in body.css("img[src]"):
             add(node.attributes.get("src") or "", node.attributes.get("alt"), images=True)
     return list(seen.values())
 
 
+MORE_TEXT = re.compile(r"^(?:更多|查看更多|more)?\s*[>＞›»]*$", re.I)
+
+
+def link_text(node: Node) -> str:
+    """A link's name: its title attribute, its text, else the alt text of the picture it wraps (image nav bars)."""
+    text = clean_text(node.attributes.get("title") or node.text())
+    if not text:
+        image = node.css_first("img[alt]")
+        text = clean_text(image.attributes.get("alt")) if image is not None else ""
+    return text
+
+
+def heading_of_more_link(node: Node) -> str | None:
+    """What a box's 更多 link leads to: the box's heading, the text beside the link in its title bar."""
+    holder = node.parent
+    for _ in range(2):
+        if holder is None:
+            return None
+        beside = clean_text(holder.text().replace(node.text(), " "))
+        if beside:
+            return beside if len(beside) <= 20 else None
+        holder = holder.parent
+    return None
+
+
+def viewed_file(url: str) -> str | None:
+    """The document a viewer page shows (`/pdfjs/web/viewer.html?file=/upload/x.pdf`), from its file= parameter."""
+    for key, value in parse_qsl(urlsplit(url).query):
+        if key.lower() in ("file", "url", "src", "path") and attachment_extension(value):
+            return value
+    return None
+
+
 def column_links(html: str, base_url: str) -> list[ColumnLink]:
-    """Links that lead to the annual-report column (score 2) or to a disclosure section (score 1), best first.
+    """Links that lead to the annual-report column (score 2) or to a disclosure section (score 1), best first;
+    among sections, side ones (指南, 制度, 依申请公开 …) come last.
 
     A same-host gkmlpt catalogue (`/gkmlpt/index`, `/{subsite}/gkmlpt/index`) counts as a column whatever
     its text says (县政府, 仙庵镇, 县教育局): its adapter finds the report category in the catalogue's tree.
@@ -242,7 +300,9 @@ def column_links(html: str, base_url: str) -> list[ColumnLink]:
         url = urljoin(base_url, href).split("#", 1)[0]
         if attachment_extension(url):
             continue
-        text = clean_text(node.attributes.get("title") or node.text())
+        text = link_text(node)
+        if MORE_TEXT.match(text) and text:
+            text = heading_of_more_link(node) or text
         if recognise_report_title(text):
             continue
         if CATALOGUE_URL.search(urlsplit(url).path) and urlsplit(url).netloc == urlsplit(base_url).netloc:
@@ -254,8 +314,8 @@ def column_links(html: str, base_url: str) -> list[ColumnLink]:
         else:
             continue
         if url not in best or best[url].score < score:
-            best[url] = ColumnLink(url=url, text=text, score=score)
-    return sorted(best.values(), key=lambda link: -link.score)
+            best[url] = ColumnLink(url=url, text=text, score=score, side=score == 1 and bool(SIDE_SECTION_TEXT.search(text)))
+    return sorted(best.values(), key=lambda link: (-link.score, link.side))
 
 
 SUB_COLUMN_TEXT = re.compile(
@@ -264,6 +324,7 @@ SUB_COLUMN_TEXT = re.compile(
     r"|(?:各|县直|区直|市直|县级|区级|市级)?(?:部门|单位|乡镇|街道|镇街|乡镇街道|镇（街道）)"
     r"|(?:19|20)\d{2}\s*年?度?(?:年报|年度报告)?|.{0,12}(?:年报|年度报告))$"
 )
+NOT_A_SUB_COLUMN = re.compile(r"新闻|动态|要闻|办事|服务中心|互动|信箱|专题|首页|留言|在线|下载中心")
 SUB_COLUMN_URL = re.compile(
     r"/col/col\d+/(?:index\.html?)?$|/(?:index|list|lists|xxgk_lists?)(?:_\d+)?\.(?:s?html?|aspx|jsp|php)$|/$"
     r"|/Category_\d+/|/column/\d+|/public/column/", re.I)
@@ -272,13 +333,21 @@ FLAT_COLUMN_URL = re.compile(r"/col/col|/Category_\d+/")   # platforms whose col
 GROUP_TEXT = re.compile(r"(?:19|20)\d{2}|年报|年度报告|部门|单位|乡镇|街道|镇街")
 
 
+def url_template(url: str) -> str:
+    """A URL's path and query with every number replaced: columns of one CMS share it (`/c205/index.shtml`,
+    `list.php?catid=17`)."""
+    parts = urlsplit(url)
+    return re.sub(r"\d+", "N", f"{parts.path}?{parts.query}")
+
+
 def sub_column_links(html: str, column_url: str) -> list[str]:
     """Links on a column page to its per-publisher or per-year sub-columns (通元镇, 2021年 …).
 
     A sub-column is named like a publisher, a group of them (乡镇街道, 部门) or a year and points at
-    a column-shaped URL: a Hanweb `/col/col{id}/` or SiteFactory `/Category_{id}/` (flat ids), a folder
-    below the column's own folder, or, when named by a year or a group, any column-shaped URL of the
-    same host.
+    a column-shaped URL: one of the column's own URL template (`/c205/` beside `/c204/`,
+    `catid=17` beside `catid=16`), a Hanweb `/col/col{id}/` or SiteFactory `/Category_{id}/` (flat ids),
+    a folder below the column's own folder, a report folder elsewhere (a department's `/bmxxgk/fgj/nb/`),
+    or, when named by a year or a group, any column-shaped URL of the same host.
     """
     column = urlsplit(column_url)
     folder = column.path.rsplit("/", 1)[0] + "/"
@@ -289,13 +358,15 @@ def sub_column_links(html: str, column_url: str) -> list[str]:
             continue
         url = urljoin(column_url, href).split("#", 1)[0]
         parts = urlsplit(url)
-        text = clean_text(node.attributes.get("title") or node.text())
+        text = link_text(node)
         if (parts.netloc != column.netloc or url == column_url.split("#", 1)[0] or url in found
-                or not SUB_COLUMN_TEXT.match(text) or recognise_report_title(text)
-                or not SUB_COLUMN_URL.search(parts.path) or ARTICLE_URL.search(parts.path)):
+                or not SUB_COLUMN_TEXT.match(text) or NOT_A_SUB_COLUMN.search(text) or recognise_report_title(text)
+                or not column_shaped(url, column_url)):
             continue
-        if (FLAT_COLUMN_URL.search(parts.path) or (parts.path.startswith(folder) and parts.path != folder)
-                or GROUP_TEXT.search(text)):
+        below = folder != "/" and parts.path.startswith(folder) and parts.path not in (folder, column.path)
+        if url_template(url) == url_template(column_url):
+            found.append(url)
+        elif FLAT_COLUMN_URL.search(parts.path) or below or GROUP_TEXT.search(text) or REPORT_COLUMN_URL.search(parts.path):
             found.append(url)
     return found
 
@@ -303,10 +374,25 @@ def sub_column_links(html: str, column_url: str) -> list[str]:
 FetchText = Callable[[str], Awaitable[str | None]]
 
 
-async def discover_columns(home_url: str, fetch_text: FetchText, *, max_depth: int = 2, max_sections: int = 4,
-                           is_column: Callable[[str, str], bool] | None = None) -> list[str]:
-    """Annual-report column URLs reachable from a home page, following 政府信息公开 → 年报 up to `max_depth` levels.
+SITE_MAP_TEXT = re.compile(r"^(?:网站地图|站点地图|网站导航|sitemap)$", re.I)
 
+
+def site_map_links(html: str, base_url: str) -> list[str]:
+    """The page's links to the site map (网站地图), which lists every column by name."""
+    found: list[str] = []
+    for node in HTMLParser(html).css("a[href]"):
+        href = (node.attributes.get("href") or "").strip()
+        if SITE_MAP_TEXT.match(link_text(node)) and href and not href.startswith(("javascript:", "#")):
+            found.append(urljoin(base_url, href).split("#", 1)[0])
+    return list(dict.fromkeys(found))
+
+
+async def discover_columns(home_url: str, fetch_text: FetchText, *, max_depth: int = 3, max_sections: int = 4,
+                           is_column: Callable[[str, str], bool] | None = None) -> list[str]:
+    """Annual-report column URLs reachable from a home page, following 政务公开 → 政府信息公开 → 法定主动公开内容 →
+    年报 up to `max_depth` levels, at most `max_sections` pages a level, side sections (指南 …) last.
+
+    When that finds none, the home page's site map (网站地图) is read for a column.
     `fetch_text(url)` returns a page's decoded text or None when it cannot be fetched;
     `is_column(text, url)` says a disclosure page is itself a column (a JavaScript catalogue such
     as gkmlpt, whose report category is chosen by the platform adapter).
@@ -314,8 +400,9 @@ async def discover_columns(home_url: str, fetch_text: FetchText, *, max_depth: i
     frontier = [home_url]
     visited: set[str] = set()
     found: list[str] = []
+    site_maps: list[str] = []
     for _ in range(max_depth + 1):
-        sections: list[str] = []
+        sections: list[ColumnLink] = []
         for url in frontier:
             if url in visited:
                 continue
@@ -323,20 +410,27 @@ async def discover_columns(home_url: str, fetch_text: FetchText, *, max_depth: i
             text = await fetch_text(url)
             if text is None:
                 continue
+            if url == home_url:
+                site_maps = site_map_links(text, url)
             if url != home_url and is_column is not None and is_column(text, url) and url not in found:
                 found.append(url)
                 continue
-            sections.extend(frame_sources(text, url))   # a page that shows its menu or list in frames
+            # a page that shows its menu or list in frames
+            sections.extend(ColumnLink(url=frame, text="", score=1) for frame in frame_sources(text, url))
             for link in column_links(text, url):
                 if link.score == 2 and link.url not in found and link.url not in visited:
                     found.append(link.url)
                 elif link.score == 1 and link.url not in visited:
-                    sections.append(link.url)
+                    sections.append(link)
         if found:
             return found
-        frontier = list(dict.fromkeys(sections))[:max_sections]
+        ranked = sorted(sections, key=lambda link: link.side)
+        frontier = list(dict.fromkeys(link.url for link in ranked if link.url not in visited))[:max_sections]
         if not frontier:
             break
+    for url in site_maps[:1]:
+        text = await fetch_text(url) if url not in visited else None
+        found += [link.url for link in column_links(text or "", url) if link.score == 2 and link.url not in found]
     return found
 
 
@@ -348,6 +442,7 @@ DOCUMENT_TYPES = {"application/pdf": "pdf", "application/msword": "doc", "applic
                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
                   "application/rtf": "rtf", "application/ofd": "ofd", "application/zip": "zip"}
 FILENAME_STAR = re.compile(r"filename\*\s*=\s*([\w-]+)'[^']*'([^;]+)", re.I)
+ENCODED_WORD = re.compile(r"=\?([\w-]+)\?([BbQq])\?([^?]*)\?=")
 FILENAME_PLAIN = re.compile(r"""filename\s*=\s*(?:"([^"]*)"|([^;]+))""", re.I)
 
 
@@ -377,6 +472,9 @@ def disposition_filename(header: str | None) -> str | None:
     if not plain:
         return None
     name = (plain.group(1) if plain.group(1) is not None else plain.group(2)).strip()
+    word = ENCODED_WORD.fullmatch(name)
+    if word:   # RFC 2047, as Java mail utilities write it: =?UTF-8?B?…?=
+        return decoded_word(*word.groups()) or None
     if "%" in name:
         name = unquote(name)
     try:
@@ -389,6 +487,14 @@ def disposition_filename(header: str | None) -> str | None:
         except UnicodeDecodeError:
             continue
     return name or None
+
+
+def decoded_word(charset: str, encoding: str, text: str) -> str | None:
+    try:
+        raw = base64.b64decode(text) if encoding in "Bb" else quopri.decodestring(text.replace("_", " ").encode())
+        return raw.decode(normalise_encoding(charset) or "utf-8")
+    except (ValueError, UnicodeDecodeError, LookupError):
+        return None
 
 
 # --- shells: redirect pages and framed lists -----------------------------------------------------
@@ -408,8 +514,9 @@ def same_site(url: str, other: str) -> bool:
 
 
 def redirect_shell_target(html: str, url: str) -> str | None:
-    """Where a redirect shell page sends the browser (meta refresh or a literal `location` script),
-    when the page has next to no text of its own and the target is on the same site."""
+    """Where a redirect shell page sends the browser (meta refresh or a literal `location` script run
+    on load, not one inside a function or a condition such as a mobile-site switch), when the page
+    has next to no text of its own and the target is on the same site."""
     tree = HTMLParser(html)
     for node in tree.css("script, style, noscript"):
         node.decompose()
@@ -422,14 +529,27 @@ def redirect_shell_target(html: str, url: str) -> str | None:
             if found:
                 target = found.group(1)
                 break
-    if target is None:
-        target = script_redirect_target(html.encode("utf-8", "replace"))
+    if target is None and script_redirect_target(html.encode("utf-8", "replace")):   # not a challenge
+        target = script_redirect_target(top_level_scripts(html).encode("utf-8", "replace"))
     if not target or target.startswith(("javascript:", "#")):
         return None
     resolved = urljoin(url, target).split("#", 1)[0]
     if resolved == url.split("#", 1)[0] or not resolved.startswith(("http://", "https://")) or not same_site(url, resolved):
         return None
     return resolved
+
+
+FUNCTION_BODY = re.compile(r"function\s+[\w$]+\s*\([^)]*\)\s*\{[^{}]*\}", re.S)
+CONDITIONAL = re.compile(r"\bif\s*\(.*?\)\s*(?:\{[^{}]*\}|[^;{}]*;)", re.S)
+CONCATENATED_TARGET = re.compile(r"""location(?:\.href)?\s*=\s*(["'])[^"']*\1\s*\+""")
+
+
+def top_level_scripts(html: str) -> str:
+    """The page's inline scripts as they run on load: without named functions (a pager's
+    `function goPage(n){location.href='list.jsp?p='+n}` sends nowhere until clicked), without
+    conditional statements (`if (mobile) location.href='/wap/'`) and without URLs built by concatenation."""
+    scripts = " ".join(node.text() or "" for node in HTMLParser(html).css("script"))
+    return CONCATENATED_TARGET.sub("", CONDITIONAL.sub("", FUNCTION_BODY.sub("", scripts)))
 
 
 def frame_sources(html: str, url: str) -> list[str]:
@@ -448,6 +568,7 @@ def frame_sources(html: str, url: str) -> list[str]:
 
 # --- report links whose text does not say so ---------------------------------------------------------
 
+FILE_SUFFIX = re.compile(r"\s*[（(]?\.?(?:%s)[)）]?$" % "|".join(ATTACHMENT_EXTENSIONS), re.I)
 TRUNCATED = re.compile(r"(?:…|\.{3}|。。。)\s*$")
 REPORT_WORDS = re.compile(r"(?:19|20)\d{2}|年度|年报|信息公开|工作报告")
 BARE_REPORT_TEXT = re.compile(
@@ -471,15 +592,23 @@ def looks_like_report_column(tree: HTMLParser, url: str) -> bool:
     return False
 
 
-def unverified_report_link(text: str, url: str, in_report_column: bool) -> bool:
-    """A link that may be a report although its text does not name one: cut short with `…`, or
+def column_shaped(url: str, page_url: str | None = None) -> bool:
+    """The URL looks like a column's rather than an article's. On a CMS whose every page is one script told apart
+    by its query (`index.php?a=lists&catid=16`, `index.php?a=show&id=9`), only the page's own template is a column's."""
+    path = urlsplit(url).path
+    if page_url is not None and urlsplit(page_url).path == path:
+        return url_template(url) == url_template(page_url)
+    return bool(SUB_COLUMN_URL.search(path)) and not ARTICLE_URL.search(path)
+
+
+def unverified_report_link(text: str, url: str, in_report_column: bool, page_url: str | None = None) -> bool:
+    """A link on `page_url` that may be a report although its text does not name one: cut short with `…`, or
     only a year, `年度报告` or a publisher's name inside a report column. The crawler judges it by
     the document's own title (or file name) before keeping it."""
-    text = clean_text(text)
+    text = FILE_SUFFIX.sub("", clean_text(text))   # 2023年度报告.pdf
     if recognise_report_title(text) or NOT_A_REPORT.search(text) or attachment_extension(url) in IMAGE_EXTENSIONS:
         return False
-    path = urlsplit(url).path
-    if SUB_COLUMN_URL.search(path) and not ARTICLE_URL.search(path):
+    if column_shaped(url, page_url):
         return False   # a per-year or per-town column, read as a sub-column
     if TRUNCATED.search(text):
         return bool(REPORT_WORDS.search(text)) or in_report_column

@@ -281,9 +281,13 @@ def parse(config: NightConfig, provinces: list[str] | None = None) -> ParseSumma
     archive = Archive(config.paths.archive_root)
     tally = _ParseTally()
     listed = parsed = 0
-    for province in crawled_provinces(config) if provinces is None else provinces:
-        province_listed, province_parsed = _parse_province(config, province, cache, archive, version, tally)
-        listed, parsed = listed + province_listed, parsed + province_parsed
+    with cache.reading():
+        for province in crawled_provinces(config) if provinces is None else provinces:
+            province_listed, province_parsed = _parse_province(config, province, cache, archive, version, tally)
+            listed, parsed = listed + province_listed, parsed + province_parsed
+    merged = cache.compact()
+    if merged:
+        log.info("parse: merged %d small or stale parse-cache parts into one", merged)
     summary = ParseSummary(listed, parsed, listed - parsed, tally.statuses.get("ok", 0),
                            dict(sorted(tally.statuses.items())), dict(sorted(tally.routes.items())), tally.cells,
                            tally.failed_checks, version)

@@ -6,15 +6,24 @@ and reads whole parts, so an unchanged night re-parses nothing and opens no file
 A changed parser version starts an empty directory. The cache of earlier gongkai versions
 (one JSON file per document, `<root>/<parser version>/<key>.json`) is read for a document only
 when the parts do not hold it, and what it held is written into a part.
+
+Nights that change a few documents each leave a small part each, and a re-parsed document leaves
+its old rows in an older part. `compact` merges such parts into one holding only the rows each
+key's index entry points at, and removes the parts of other parser versions, so the cache stays
+near the size of what it serves. Nights read under a shared lock and compaction takes the lock
+exclusively without waiting: it never removes a part a night is reading, and skips a busy night.
 """
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import polars as pl
@@ -24,11 +33,15 @@ from pipeline.report.parse_output import PARSE_KEY, ParseOutput
 
 TABLES = ("documents", "cells", "checks")
 PART = "cache_part"
+SMALL_PART_DOCUMENTS = 200     # a part with fewer documents is merged once there are several
+MERGE_AFTER_PARTS = 8          # how many small or mostly stale parts wait before they are merged
+STALE_FRACTION = 0.5           # a part whose documents are mostly parsed again in newer parts is merged
 
 
 class ParseCache:
     def __init__(self, root: Path, parser_version: str) -> None:
-        self.directory = Path(root) / "parts" / parser_version
+        self.versions_directory = Path(root) / "parts"
+        self.directory = self.versions_directory / parser_version
         self.legacy_directory = Path(root) / parser_version
 
     def parts(self) -> list[Path]:
@@ -63,6 +76,65 @@ class ParseCache:
             os.replace(staging, self.directory / f"{time.time_ns():020d}-{uuid.uuid4().hex[:8]}")
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Held while a night finds and reads parts, so compaction never removes one under it."""
+        with self._lock(fcntl.LOCK_SH):
+            yield
+
+    def compact(self) -> int:
+        """Merge small and mostly stale parts into one and drop other parser versions' parts.
+
+        Returns the number of parts merged; 0 when there was nothing to do or a night holds the cache.
+        """
+        try:
+            with self._lock(fcntl.LOCK_EX | fcntl.LOCK_NB):
+                self._remove_other_versions()
+                return self._merge_parts()
+        except BlockingIOError:
+            return 0
+
+    def _merge_parts(self) -> int:
+        index = self.index()
+        live = index.group_by(PART).len("live")
+        sizes = pl.DataFrame(
+            [(part.name, pl.scan_parquet(part / "documents.parquet").select(pl.len()).collect().item())
+             for part in self.parts()],
+            schema={PART: pl.Utf8, "documents": pl.Int64}, orient="row",
+        ).join(live, on=PART, how="left").fill_null(0)
+        mergeable = sizes.filter(
+            (pl.col("documents") < SMALL_PART_DOCUMENTS) | (pl.col("live") < pl.col("documents") * (1 - STALE_FRACTION))
+        )[PART].to_list()
+        if len(mergeable) < MERGE_AFTER_PARTS:
+            return 0
+        keys = index.filter(pl.col(PART).is_in(mergeable))
+        merged = [pl.concat([
+            getattr(self.read(part), table).join(keys.filter(pl.col(PART) == part).select(PARSE_KEY), on=PARSE_KEY)
+            for part in mergeable
+        ]) for table in TABLES]
+        self.add(ParseOutput(*merged))
+        for part in mergeable:
+            shutil.rmtree(self.directory / part)
+        return len(mergeable)
+
+    def _remove_other_versions(self) -> None:
+        for directory in self.versions_directory.iterdir():
+            if directory.is_dir() and directory != self.directory:
+                shutil.rmtree(directory)
+        for directory in self.legacy_directory.parent.iterdir():
+            if directory.is_dir() and directory not in (self.versions_directory, self.legacy_directory):
+                shutil.rmtree(directory)
+
+    @contextmanager
+    def _lock(self, mode: int) -> Iterator[None]:
+        self.versions_directory.mkdir(parents=True, exist_ok=True)
+        with open(self.versions_directory / ".lock", "a+b") as handle:
+            fcntl.flock(handle, mode)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     def legacy(self, key: str, sha256: str) -> ParsedReport | None:
         """The parse an earlier gongkai cached as JSON for this document, if it did."""

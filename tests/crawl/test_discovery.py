@@ -5,8 +5,9 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from pipeline.crawl.discovery import (
-    column_links, decode_page, discover_columns, find_attachments, page_meta, parse_date,
-    recognise_report_title, site_id_division,
+    ReportTitle, column_links, decode_page, discover_columns, disposition_filename, find_attachments, is_download_link,
+    page_meta, parse_date,
+    recognise_report_title, redirect_shell_target, site_id_division, sub_column_links, unverified_report_link,
 )
 
 REPORT_HTML = "<html><head><meta charset=\"{charset}\"><title>通元镇2021年度政府信息公开工作年度报告</title></head><body><p>表格</p></body></html>"
@@ -188,3 +189,111 @@ def test_ucap_document_links_are_attachments():
             'X县2024年政府信息公开工作年度报告.pdf</a></p></div>')
     [attachment] = find_attachments(body, "https://x.gov.cn/art/2025/1/21/art_1_2.html")
     assert attachment.url == "https://x.gov.cn/doc/ucap/1749973237782081536/document/20250121/FST3CSb2.pdf"
+
+
+@pytest.mark.parametrize(("title", "year", "publisher"), [
+    ("2023年X县教育局政府信息公开工作年度报告", 2023, "X县教育局"),
+    ("2022年度政府信息公开工作年度报告", 2022, None),
+    ("X县2023年度信息公开年报", 2023, "X县"),
+])
+def test_titles_that_put_the_year_first_are_reports(title, year, publisher):
+    assert recognise_report_title(title) == ReportTitle(year, publisher)
+
+
+def test_discovery_goes_four_levels_past_side_sections_and_picture_links():
+    pages = {
+        "http://x.gov.cn/": ('<a href="/c211/">政府信息公开指南</a><a href="/c210/">依申请公开</a><a href="/c212/">政府信息公开制度</a>'
+                             '<a href="/c213/">政策解读</a><a href="/c200/"><img src="/i/zwgk.png" alt="政务公开"></a>'),
+        "http://x.gov.cn/c200/": '<a href="/c201/">政府信息公开</a>',
+        "http://x.gov.cn/c201/": '<a href="/c211/">政府信息公开指南</a><a href="/c202/">法定主动公开内容</a>',
+        "http://x.gov.cn/c202/": '<a href="/c230/">机构职能</a><a href="/c203/">政务公开年报</a>',
+    }
+    assert asyncio.run(discover_columns("http://x.gov.cn/", site(pages))) == ["http://x.gov.cn/c203/"]
+
+
+def test_columns_of_the_column_own_url_template_are_sub_columns_and_menu_links_are_not():
+    page = ('<a href="/c205/index.shtml">崇头镇</a><a href="/c101/index.shtml">新闻中心</a><a href="/c206/index.shtml">县教育局</a>'
+            '<a href="/index.php?a=show&catid=16&id=9">县财政局</a>')
+    assert sub_column_links(page, "http://x.gov.cn/c204/index.shtml") == [
+        "http://x.gov.cn/c205/index.shtml", "http://x.gov.cn/c206/index.shtml"]
+    query_cms = ('<a href="/index.php?a=lists&catid=18">县级部门</a><a href="/index.php?a=show&catid=16&id=9">县财政局</a>'
+                 '<a href="/index.php?a=show&catid=16&id=8">2022年度</a>')
+    assert sub_column_links(query_cms, "http://x.gov.cn/index.php?a=lists&catid=16") == [
+        "http://x.gov.cn/index.php?a=lists&catid=18"]
+
+
+@pytest.mark.parametrize(("url", "name", "download"), [
+    ("http://x.gov.cn/index.php?m=content&c=down&a_k=5f8c", "点击下载", True),
+    ("http://x.gov.cn/fs/v1/file/5f8c", "下载附件", True),
+    ("http://x.gov.cn/common/stream?fileId=5f8c", "", True),
+    ("http://x.gov.cn/channel/list.jsp?channelId=2", "政务公开", False),   # a Java portal's menu is no servlet
+    ("http://x.gov.cn/fs/v1/file/5f8c", "下载中心", False),
+])
+def test_extension_less_downloads_are_told_by_their_label_or_query(url, name, download):
+    assert is_download_link(url, name) is download
+
+
+def test_a_pager_function_on_a_short_list_page_is_not_a_redirect_shell():
+    page = ("<html><body><dl><dd><a href='/content/detail.jsp?id=1'>十字路街道办事处</a></dd></dl>"
+            "<script>function goPage(n){window.location.href='list.jsp?channelId=33&pageIndex='+n;}</script></body></html>")
+    assert redirect_shell_target(page, "http://x.gov.cn/channel/list.jsp?channelId=33") is None
+    shell = "<html><head><script>(function(){location.replace('/portal/index.html');})();</script></head><body></body></html>"
+    assert redirect_shell_target(shell, "http://x.gov.cn/") == "http://x.gov.cn/portal/index.html"
+
+
+def test_a_box_more_link_is_named_by_its_heading_and_side_boxes_come_last():
+    page = ('<div class="box"><div class="box-title"><span>政府信息公开指南</span><a class="more" href="/zl/">更多&gt;&gt;</a></div></div>'
+            '<div class="box"><div class="box-title"><span>政府信息公开年报</span><a class="more" href="/nb/">更多</a></div>'
+            '<ul><li><a href="/nb/t1.htm">X县2024年政府信息公开工作年度报告</a></li></ul></div>'
+            '<div class="box"><div class="box-title"><span>政务公开</span><a href="/zwgk/">more&gt;</a></div></div>')
+    assert [(link.url, link.score, link.side) for link in column_links(page, "http://x.gov.cn/")] == [
+        ("http://x.gov.cn/nb/", 2, False), ("http://x.gov.cn/zwgk/", 1, False), ("http://x.gov.cn/zl/", 1, True)]
+
+
+def test_discovery_reads_the_site_map_when_no_section_leads_to_the_column():
+    pages = {
+        "http://x.gov.cn/": '<a href="/xxgk/"><img src="/n3.png"></a><a href="/wzdt/">网站地图</a>',
+        "http://x.gov.cn/wzdt/": '<dl><dt>政务公开</dt><dd><a href="/xxgk/zn/">政府信息公开指南</a>'
+                                 '<a href="/xxgk/gzbg/">政府信息公开工作报告</a></dd></dl>',
+    }
+    assert asyncio.run(discover_columns("http://x.gov.cn/", site(pages))) == ["http://x.gov.cn/xxgk/gzbg/"]
+
+
+def test_a_titled_year_after_the_name_is_a_report_and_press_events_are_not():
+    assert recognise_report_title("X县人民政府政府信息公开工作年度报告（2021年度）") == ReportTitle(2021, "X县人民政府")
+    for decoy in ("X县2023年政府信息公开工作年度报告新闻发布会", "X县2023年政府信息公开工作年度报告答记者问",
+                  "X县2023年政府信息公开工作年度报告编写说明"):
+        assert recognise_report_title(decoy) is None
+
+
+def test_a_document_shown_in_a_viewer_or_embed_is_an_attachment():
+    page = ('<div class="content"><iframe src="/pdfjs/web/viewer.html?file=/upload/2024/01/a.pdf"></iframe>'
+            '<embed src="/upload/2023/b.pdf" type="application/pdf"><iframe src="/map/index.html"></iframe></div>')
+    assert [a.url for a in find_attachments(page, "http://x.gov.cn/nb/t1.htm")] == [
+        "http://x.gov.cn/upload/2024/01/a.pdf", "http://x.gov.cn/upload/2023/b.pdf"]
+
+
+@pytest.mark.parametrize("header", [
+    'attachment; filename="=?UTF-8?B?WOWOvzIwMjPlubTlubTmiqUucGRm?="',
+    "attachment; filename*=GBK''X%CF%D82023%C4%EA%C4%EA%B1%A8.pdf",
+])
+def test_encoded_word_and_gbk_filename_star_names_are_read(header):
+    assert disposition_filename(header) == "X县2023年年报.pdf"
+
+
+def test_a_mobile_switch_is_not_a_redirect_shell():
+    page = ("<html><head><script>if(/Android|iPhone/i.test(navigator.userAgent)){window.location.href='/wap/'}</script>"
+            "</head><body><h1>X县2023年政府信息公开工作年度报告</h1></body></html>")
+    assert redirect_shell_target(page, "http://x.gov.cn/nb/t1.htm") is None
+
+
+def test_quarterly_reports_are_not_annual_ones_and_a_file_suffix_does_not_hide_a_bare_year():
+    assert recognise_report_title("X县2024年第一季度政府信息公开工作报告") is None
+    assert unverified_report_link("2023年度报告.pdf", "http://x.gov.cn/nb/a.pdf", True)
+    assert unverified_report_link("2023年（PDF）", "http://x.gov.cn/nb/202401/t1.htm", True)
+
+
+def test_a_department_report_column_elsewhere_on_the_site_is_a_sub_column():
+    page = '<a href="/zwgk/bmxxgk/fgj/nb/index.html">县发展和改革局</a><a href="/zwgk/bmxxgk/fgj/index.html">县发展和改革局</a>'
+    assert sub_column_links(page, "http://x.gov.cn/zwgk/xxgknb/bm/index.html") == [
+        "http://x.gov.cn/zwgk/bmxxgk/fgj/nb/index.html"]

@@ -202,3 +202,60 @@ def test_list_apis_that_answer_their_first_page_to_every_request_are_asked_each_
     assert [r.method for r in requests if "getgovinfolist" in r.path] == ["POST"] * 3   # pages 0, 1, 2 of 12 at 4
     windows = [parse_qs(urlsplit(r.path).query)["startrecord"][0] for r in requests if "getMessage.do" in r.path]
     assert windows == ["1", "5"]
+
+
+@pytest.mark.parametrize(("url", "pager", "pages"), [
+    # a pager of numbers and a `>` link, no 下一页: index_1 is page 2 (TRS-style counting)
+    ("http://x.gov.cn/c203/index.shtml",
+     '<div class="page"><span>共3页</span><span class="cur">1</span><a href="index_1.shtml">2</a><a href="index_2.shtml">3</a>'
+     '<a class="next" href="index_1.shtml">&gt;</a><a href="/c101/index_2.shtml">2</a></div>',
+     ["http://x.gov.cn/c203/index_1.shtml", "http://x.gov.cn/c203/index_2.shtml"]),
+    # a 共N页 jump <select>: page 1's option is never taken, another column's query never matches
+    ("http://x.gov.cn/index.php?a=lists&catid=16",
+     '共3页 <select onchange="location.href=this.value"><option value="?a=lists&catid=16" selected>1</option>'
+     '<option value="?a=lists&catid=16&page=2">2</option><option value="?a=lists&catid=16&page=3">3</option></select>'
+     '<a href="?a=lists&catid=17&page=2">[2]</a>',
+     ["http://x.gov.cn/index.php?a=lists&catid=16&page=2", "http://x.gov.cn/index.php?a=lists&catid=16&page=3"]),
+    # the second page names the first by number: it is not fetched again
+    ("http://x.gov.cn/zwgk/nb/list_2.htm", '<a href="list.htm">1</a><span>2</span><a href="list_3.htm">第3页</a>',
+     ["http://x.gov.cn/zwgk/nb/list_3.htm"]),
+])
+def test_a_pager_of_numbers_only_gives_the_later_pages_of_the_same_list(url, pager, pages):
+    page = Page(url, f"<ul><li><a href='/c203/202401/a.shtml'>X县2023年政府信息公开工作年度报告</a></li></ul>{pager}")
+    assert [r.url for r in PlatformAdapter().next_pages(page)] == pages
+
+
+def test_a_next_link_that_calls_a_pager_function_follows_the_url_it_builds():
+    page = Page("http://x.gov.cn/channel/list.jsp?channelId=33", (
+        "<dl><dd><a href='/content/detail.jsp?id=1'>2023年度</a></dd></dl>"
+        "<a href='javascript:void(0)' onclick='goPage(2)'>下一页</a>"
+        "<script>function goPage(n){window.location.href='list.jsp?channelId=33&pageIndex='+n;}</script>"))
+    assert PlatformAdapter().next_pages(page) == [PageRequest("http://x.gov.cn/channel/list.jsp?channelId=33&pageIndex=2")]
+
+
+def test_a_row_that_only_links_查看_is_titled_by_its_name_cell_and_a_picture_next_link_pages():
+    page = Page("http://x.gov.cn/zwgk/nb/index.htm", (
+        "<table><tr><th>索引号</th><th>信息名称</th><th>日期</th><th></th></tr>"
+        "<tr><td>11320831MB1A23456X/2024-00001</td><td>X县2023年政府信息公开工作年度报告</td><td>2024-01-20</td>"
+        "<td><a href='202401/t20240120_1.htm'>查看</a></td></tr></table>"
+        "<div class='pager'><a href='index_2.htm'><img src='/img/next.gif' alt='下一页'></a></div>"))
+    listing = PlatformAdapter().parse_listing(page)
+    assert [(e.title, e.url) for e in listing.entries] == [
+        ("X县2023年政府信息公开工作年度报告", "http://x.gov.cn/zwgk/nb/202401/t20240120_1.htm")]
+    assert listing.next_pages == [PageRequest("http://x.gov.cn/zwgk/nb/index_2.htm")]
+
+
+def test_a_page_taken_for_trs_without_create_page_html_pages_by_its_links():
+    page = Page("http://x.gov.cn/xxgk/gzbg/index.html", "<ul><li><a href='202401/t20240120_1.htm'>x</a></li></ul>"
+                "<a href='index.html?page=2'>下一页</a>")
+    assert TrsAdapter().next_pages(page) == [PageRequest("http://x.gov.cn/xxgk/gzbg/index.html?page=2")]
+
+
+def test_a_list_link_that_opens_its_article_by_script_is_read():
+    page = Page("http://x.gov.cn/c205/index.shtml", (
+        "<div class='list-item'><h4><a href='javascript:void(0)' onclick=\"window.open('/c203/202401/a.shtml')\">"
+        "X镇2023年政府信息公开工作年度报告</a></h4><span>2024/01/20</span></div>"
+        "<div class='list-item'><h4><a href='javascript:;' onclick=\"openDetail('/c203/202402/b.shtml')\">X镇人民政府</a>"
+        "</h4><span>2024/02/01</span></div>"))
+    assert [e.url for e in PlatformAdapter().parse_listing(page).entries] == [
+        "http://x.gov.cn/c203/202401/a.shtml", "http://x.gov.cn/c203/202402/b.shtml"]

@@ -119,3 +119,15 @@ def test_scanned_reports_are_counted_apart_and_loaded_with_their_route(tmp_path)
         routes = dict(con.execute("SELECT source_url, parse_route FROM core_report").fetchall())
     assert routes["http://example.gov.cn/scan.pdf"] == "ocr"
     assert {route for url, route in routes.items() if url.endswith(".txt")} == {"text"}
+
+
+def test_the_night_merges_small_cache_parts_and_the_next_night_reads_the_same_parses(tmp_path, monkeypatch):
+    monkeypatch.setattr("pipeline.report.parse_cache.MERGE_AFTER_PARTS", 3)
+    config = crawled(tmp_path)
+    first = stages.parse(config)
+    before = parsed_rows(config)
+    assert len(ParseCache(config.paths.parse_cache_dir, first.parser_version).parts()) == 1, "3 parts of ≤ 2 merged"
+    monkeypatch.setattr(stages, "parse_many", pytest.fail)
+    again = stages.parse(config)
+    assert (again.parsed, again.from_cache) == (0, DOCUMENTS)
+    assert parsed_rows(config) == before

@@ -11,12 +11,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import ClassVar
-from urllib.parse import urljoin
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser, LexborNode as Node
 
 from pipeline.crawl.discovery import (
-    Attachment, clean_text, find_attachments, looks_like_report_column, page_meta, parse_date,
+    Attachment, clean_text, find_attachments, link_text, looks_like_report_column, page_meta, parse_date,
     recognise_report_title, site_id_division, unverified_report_link,
 )
 
@@ -75,26 +75,55 @@ def _item(link: Node) -> Node | None:
     return container
 
 
+GENERIC_LINK_TEXT = re.compile(r"^[\[【(（]?\s*(?:点击)?(?:查看|详情|详细|查看详情|阅读全文|全文|浏览|打开)\s*[\]】)）]?$")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def entry_title(link: Node) -> str:
+    """A listed link's title: its title attribute or text, or, when it only says 查看 / 详情, the longest
+    text of its row (a 索引号 / 信息名称 / 日期 table whose name cell is not the link)."""
+    title = clean_text(link.attributes.get("title") or link.text())
+    item = _item(link)
+    if not GENERIC_LINK_TEXT.match(title) or item is None:
+        return title
+    cells = [clean_text(child.text()) for child in item.iter() if child.tag != "a" and child.css_first("a") is None]
+    named = [cell for cell in cells if CJK.search(cell)]
+    return max(named, key=len) if named else title
+
+
+OPENER_ARGUMENT = re.compile(r"""\(\s*['"]([^'"\s]*[/.][^'"\s]*)['"]""")   # openDetail('/xxgk/1.html')
+
+
+def link_target(link: Node) -> str | None:
+    """Where a link goes: its href, or, for `href="javascript:…"`, the path its script opens
+    (`window.open('…')`, `location.href='…'`, `openDetail('/xxgk/1.html')`)."""
+    href = (link.attributes.get("href") or "").strip()
+    if href and not href.startswith(("javascript:", "mailto:", "#")):
+        return href
+    script = f"{href} {link.attributes.get('onclick') or ''}"
+    literal = SCRIPT_URL.search(script) or OPENER_ARGUMENT.search(script)
+    return literal.group(1) if literal else None
+
+
 def report_link_block(tree: HTMLParser) -> list[Node] | None:
     """The links of the list block that looks most like a report list, in page order, or None.
 
     Links are grouped by the element holding their list items (a `ul`, a `tbody`, a `div`); a
-    block scores by report titles (3 each), dated items and bare year links (1 each). Blocks that
-    score nothing (menus, footers) are never chosen.
+    block scores by report titles (3 each), dated items (a full date, or `[01-20]`) and bare year
+    links (1 each). Blocks that score nothing (menus, footers) are never chosen.
     """
     blocks: dict[int, list[Node]] = {}
     scores: dict[int, int] = {}
-    for link in tree.css("a[href]"):
-        href = (link.attributes.get("href") or "").strip()
-        if not href or href.startswith(("javascript:", "mailto:", "#")):
+    for link in tree.css("a[href], a[onclick]"):
+        if link_target(link) is None:
             continue
         item = _item(link)
         holder = item.parent if item is not None and item.parent is not None else item
         key = holder.mem_id if holder is not None else 0
         blocks.setdefault(key, []).append(link)
-        title = clean_text(link.attributes.get("title") or link.text())
+        title = entry_title(link)
         score = 3 if recognise_report_title(title) else 0
-        if item is not None and parse_date(item.text(separator=" ")):
+        if item is not None and (parse_date(item.text(separator=" ")) or MONTH_DAY.search(item.text(separator=" "))):
             score += 1
         if YEAR_ONLY.match(title):
             score += 1
@@ -104,11 +133,58 @@ def report_link_block(tree: HTMLParser) -> list[Node] | None:
     return blocks[ranked[0]] if ranked else None
 
 
+MONTH_DAY = re.compile(r"[\[(（]\s*\d{1,2}-\d{1,2}\s*[\])）]")
 YEAR_ONLY = re.compile(r"^(?:19|20)\d{2}\s*年?度?$")
 NEXT_PAGE_TEXT = re.compile(r"^(下一页|下页|后一页)\s*[>›»]*$")
 POSTBACK = re.compile(r"__doPostBack\(\s*['\"]([^'\"]*)['\"]\s*,\s*['\"]([^'\"]*)['\"]")
 SCRIPT_URL = re.compile(r"""(?:location(?:\.href)?\s*=|location\.replace\(|window\.open\()\s*['"]([^'"]+)['"]""")
 WRITTEN_NEXT_LINK = re.compile(r"""href\s*=\s*\\?['"]([^'"\\]+)\\?['"][^<>]*>\s*(?:下一页|下页|后一页)""")
+PAGE_CALL = re.compile(r"""([A-Za-z_$][\w$]*)\(\s*['"]?(\d{1,4})['"]?\s*\)""")
+PAGE_NUMBER = re.compile(r"^(?:\[\s*(\d{1,3})\s*\]|第?\s*(\d{1,3})\s*页?)$")
+PAGE_KEY = re.compile(r"(?:cur_?|curr|current)?(?:page|pageno|pagenum|pageindex|pn|p|start|offset)(?:no|num|index)?", re.I)
+NUMBERED_FILE = re.compile(r"[_-]\d+$")
+
+
+def script_page_url(tree: HTMLParser, function: str, number: str) -> str | None:
+    """The URL a pager function builds for page `number` (`function goPage(n){location.href='list.jsp?p='+n}`)."""
+    definition = re.compile(r"function\s+%s\s*\(\s*(\w+)[^)]*\)\s*\{(.*?)\}" % re.escape(function), re.S)
+    for script in tree.css("script"):
+        found = definition.search(script.text() or "")
+        if not found or "location" not in found.group(2):
+            continue
+        parameter, body = found.group(1), found.group(2)
+        built = re.search(r"""(['"])([^'"]*)\1\s*\+\s*%s\b(?:\s*\+\s*(['"])([^'"]*)\3)?""" % re.escape(parameter), body)
+        if built:
+            return f"{built.group(2)}{number}{built.group(4) or ''}"
+    return None
+
+
+def listing_family(url: str) -> tuple[str, str, str, frozenset[tuple[str, str]]]:
+    """What the pages of one list share: host, folder, file stem without its page number (`index`, `index_2`
+    and the bare folder are one), and the query apart from its page parameter."""
+    parts = urlsplit(url)
+    folder, _, name = parts.path.rpartition("/")
+    stem = NUMBERED_FILE.sub("", name.rsplit(".", 1)[0]) or "index"
+    query = frozenset((key, value) for key, value in parse_qsl(parts.query) if not PAGE_KEY.fullmatch(key))
+    return parts.netloc, folder, stem, query
+
+
+def numbered_pages(tree: HTMLParser, page_url: str) -> list[PageRequest]:
+    """Pages 2… a pager names only by number (`2`, `[3]`, `第4页`, or a 共N页 jump `<select>`'s options),
+    in the same list as this page. Page 1 is never among them: the crawl starts there."""
+    family = listing_family(page_url)
+    found: list[PageRequest] = []
+    candidates = [(node.attributes.get("href"), node.text()) for node in tree.css("a[href]")]
+    candidates += [(node.attributes.get("value"), node.text()) for node in tree.css("select option[value]")]
+    for target, text in candidates:
+        number = PAGE_NUMBER.match(clean_text(text))
+        target = (target or "").strip()
+        if not number or int(number.group(1) or number.group(2)) < 2 or not target or target.startswith(("javascript:", "#")):
+            continue
+        url = urljoin(page_url, target).split("#", 1)[0]
+        if url != page_url.split("#", 1)[0] and listing_family(url) == family and PageRequest(url) not in found:
+            found.append(PageRequest(url))
+    return found
 
 
 class PlatformAdapter:
@@ -147,20 +223,22 @@ class PlatformAdapter:
                      and recognise_report_title(link.attributes.get("title") or link.text())]
         entries = self._entries_from_links(block + elsewhere, page.url)
         report_column = looks_like_report_column(tree, page.url) or any(recognise_report_title(e.title) for e in entries)
-        entries = [replace(entry, verify=True) if unverified_report_link(entry.title, entry.url, report_column) else entry
+        entries = [replace(entry, verify=True) if unverified_report_link(entry.title, entry.url, report_column, page.url)
+                   else entry
                    for entry in entries]
         return Listing(entries=entries, next_pages=self.next_pages(page))
 
     def next_pages(self, page: Page) -> list[PageRequest]:
         """The listing's 下一页 link, if it has one (static CMSs without a known pager).
 
-        The link may be a plain href, a literal URL in its `onclick` or a `javascript:` href, a
-        link a pager script writes (`document.write('<a href=…>下一页</a>')`), or an ASP.NET
-        `__doPostBack` — a POST of the page's form state with `__EVENTTARGET` set.
+        The link (its text, title or picture's alt) may be a plain href, a literal URL in its `onclick` or a `javascript:` href, a
+        link a pager script writes (`document.write('<a href=…>下一页</a>')`), a call of a pager
+        function that builds the URL (`goPage(2)`), or an ASP.NET `__doPostBack` — a POST of the
+        page's form state with `__EVENTTARGET` set. Without a 下一页, the pager's numbered links.
         """
         tree = HTMLParser(page.text)
         for link in tree.css("a"):
-            if not NEXT_PAGE_TEXT.match(clean_text(link.text())):
+            if not NEXT_PAGE_TEXT.match(link_text(link)):
                 continue
             href = (link.attributes.get("href") or "").strip()
             if href and not href.startswith(("javascript:", "#")):
@@ -172,10 +250,14 @@ class PlatformAdapter:
             literal = SCRIPT_URL.search(script)
             if literal:
                 return self._next(page, urljoin(page.url, literal.group(1)).split("#", 1)[0])
+            for call in PAGE_CALL.finditer(script):
+                built = script_page_url(tree, call.group(1), call.group(2))
+                if built:
+                    return self._next(page, urljoin(page.url, built).split("#", 1)[0])
         written = WRITTEN_NEXT_LINK.search(" ".join(node.text() or "" for node in tree.css("script")))
         if written:
             return self._next(page, urljoin(page.url, written.group(1)).split("#", 1)[0])
-        return []
+        return numbered_pages(tree, page.url)
 
     @staticmethod
     def _next(page: Page, url: str) -> list[PageRequest]:
@@ -237,13 +319,14 @@ class PlatformAdapter:
 
     @staticmethod
     def _entries_from_links(links: list[Node], base_url: str) -> list[ListingEntry]:
-        """Entries for links with a title; the date comes from the enclosing list item or row."""
+        """Entries for links with a title (a 查看 link's is its row's) and a target (a script's too); the date comes
+        from the enclosing item or row."""
         entries: dict[str, ListingEntry] = {}
         for link in links:
-            href = (link.attributes.get("href") or "").strip()
-            if not href or href.startswith(("javascript:", "mailto:", "#")):
+            href = link_target(link)
+            if href is None:
                 continue
-            title = clean_text(link.attributes.get("title") or link.text())
+            title = entry_title(link)
             if len(title) < 2:
                 continue
             container = _item(link)

@@ -47,6 +47,10 @@ class TrsAdapter(PlatformAdapter):
         )
 
     def next_pages(self, page: Page) -> list[PageRequest]:
+        """The `createPageHTML` series; a page without that call (the `t…_id.html` article URLs that detect TRS
+        are common on other CMSs too) is paged by its 下一页 or numbered links."""
+        if not CREATE_PAGE_HTML.search(page.text):
+            return super().next_pages(page)
         return [PageRequest(url) for url in _pages_from_script(page)]
 
     def continuation_pages(self, page: Page) -> list[str]:
