@@ -19,8 +19,8 @@ from urllib.parse import unquote, urlsplit
 from pipeline.archive import Archive, FetchLog
 from pipeline.crawl.discovery import (
     IMAGE_EXTENSIONS, NOT_A_REPORT, Attachment, attachment_extension, decode_page, discover_columns,
-    disposition_filename, frame_sources, recognise_report_title, redirect_shell_target, sniff_document,
-    sub_column_links, unverified_report_link,
+    disposition_filename, frame_sources, names_other_region, names_other_report, recognise_report_title,
+    redirect_shell_target, same_site, sniff_document, sub_column_links, unverified_report_link,
 )
 from pipeline.crawl.fetcher import Fetcher, FetchResult, RawBody, RequestData
 from pipeline.crawl.health import write_health_json
@@ -273,7 +273,7 @@ async def read_column(crawl: PortalCrawl, column: ReportColumn, column_index: in
                 continue
             entries = [replace(entry, verify=True)   # every column read is a report column or one of its parts
                        if not entry.verify and unverified_report_link(entry.title, entry.url, True, page.url) else entry
-                       for entry in listing.entries]
+                       for entry in listing.entries if not neighbours_report(crawl.portal, entry, page.url)]
             listed = {entry.url for entry in entries}
             lists_reports = any(recognise_report_title(entry.title) or entry.report_year or entry.verify for entry in entries)
             if (page_index == 1 and (lists_reports or not sub_column)) or not listed <= column_entries:
@@ -308,6 +308,12 @@ async def read_column(crawl: PortalCrawl, column: ReportColumn, column_index: in
             crawl, adapter, column, (column_index, 0, 0), page, None, None, result=result, must_be_titled=True,
         )
     return reading
+
+
+def neighbours_report(portal: Portal, entry: ListingEntry, page_url: str) -> bool:
+    """A report link outside the page's list (a 相关链接 or 友情链接 box) that leaves the site or names another
+    county's report: the neighbour's portal archives it."""
+    return entry.outside_list and (not same_site(entry.url, page_url) or names_other_region(entry.title, portal.name))
 
 
 async def rendered_entries(crawl: PortalCrawl, page: Page) -> list:
@@ -389,7 +395,7 @@ async def read_report_entry(crawl: PortalCrawl, adapter: PlatformAdapter, column
     if sniff_document(result.body, result.content_type):
         name = document_name(result, None)
         if entry.verify and name and not recognise_report_title(name) and (
-                NOT_A_REPORT.search(name) or "…" in entry.title or "..." in entry.title):
+                NOT_A_REPORT.search(name) or names_other_report(name) or "…" in entry.title or "..." in entry.title):
             return
         title = entry.title if not entry.verify or not name or not recognise_report_title(name) else name
         crawl.add_document(order, without_body(result), column=column, title=title, publisher=entry.publisher,
