@@ -33,8 +33,9 @@ def test_no_other_report_is_fetched(crawled, portal_id):
 
 def test_no_other_report_is_archived(crawled):
     site = crawled.sites["hazards-suichang"]
-    others = {hashlib.sha256(site.body(path)).hexdigest() for path, _, _ in site.decoys()}
+    others = {hashlib.sha256(site.body(path)).hexdigest() for path, _, _ in site.decoys() + site.checked_decoys()}
     assert not {d.sha256 for d in crawled.outcome.documents} & others
+    assert {path for path, _, _ in site.checked_decoys()} <= {r.path for r in crawled.requests["hazards-suichang"]}
 
 
 def test_the_old_report_is_kept_and_a_repost_is_not_archived_twice(crawled):
