@@ -26,9 +26,10 @@ from pipeline.crawl.fetcher import Fetcher, FetchResult, RawBody, RequestData
 from pipeline.crawl.health import write_health_json
 from pipeline.crawl.platforms import ListingEntry, Page, PageRequest, PlatformAdapter, adapter_for, detect_platform
 from pipeline.crawl.records import CrawlMemory, CrawlOutcome, DocumentRecord, PortalColumns, PortalHealth
-from pipeline.crawl.render import NEXT_PAGE_LABELS, BrowserRenderer, RenderSettings, RenderUnavailable
+from pipeline.crawl.render import NEXT_PAGE_LABELS, BrowserRenderer, CapturedResponse, RenderSettings, RenderUnavailable
 from pipeline.crawl.rendered import (
-    ApiPager, entries_from_render, entries_from_response, find_api_pager, looks_like_script_shell,
+    ApiPager, LoadMore, entries_from_render, entries_from_response, find_api_pager, load_more_endpoint,
+    looks_like_script_shell,
 )
 from pipeline.crawl.settings import FetchSettings
 from pipeline.errors import InfrastructureError
@@ -290,6 +291,20 @@ async def read_column(crawl: PortalCrawl, column: ReportColumn, column_index: in
                 order = (column_index, page_index, entry_index)
                 report_fetches.append(asyncio.ensure_future(read_report_entry(
                     crawl, adapter, column, order, entry, page.url)))
+        more = load_more_endpoint(first_page[0].text, first_page[0].url) if first_page is not None else None
+        if more is not None and adapter is not None and first_page is not None:
+            page = first_page[0]
+            for index, entry in enumerate(await load_more_entries(crawl, more, page.url, column_entries)):
+                if unverified_report_link(entry.title, entry.url, True, page.url):
+                    entry = replace(entry, verify=True)
+                if not (recognise_report_title(entry.title) or entry.verify) or entry.url in crawl.seen_urls:
+                    continue
+                if len(crawl.seen_urls) >= MAX_REPORT_ENTRIES:
+                    break
+                crawl.seen_urls.add(entry.url)
+                reading.reports += 1
+                report_fetches.append(asyncio.ensure_future(read_report_entry(
+                    crawl, adapter, column, (column_index, MAX_LISTING_PAGES + 1, index), entry, page.url)))
         if (reading.reports == 0 and not reading.sub_columns and first_page is not None and adapter is not None
                 and crawl.renderer is not None and looks_like_script_shell(first_page[0].text, first_page[0].url)):
             page = first_page[0]
@@ -358,6 +373,24 @@ async def replay_pages(crawl: PortalCrawl, pager: ApiPager, page_url: str, known
         text = result.body.decode(result.encoding or "utf-8", errors="replace")
         fresh = [entry for entry in entries_from_response(replace(pager.response, text=text), page_url)
                  if entry.url not in known]
+        if not fresh:
+            break
+        known.update(entry.url for entry in fresh)
+        found += fresh
+    return found
+
+
+async def load_more_entries(crawl: PortalCrawl, more: LoadMore, page_url: str, known: set[str]) -> list[ListingEntry]:
+    """Pages 2… of a 加载更多 list endpoint, fetched as its script would ask; stops at a page with nothing new."""
+    found: list[ListingEntry] = []
+    for number in range(2, MAX_LISTING_PAGES):
+        url, method, payload = more.request(number)
+        result = await crawl.fetch_any(url, "listing", referrer=page_url, method=method, payload=payload)
+        if not result.ok or result.body is None:
+            break
+        response = CapturedResponse(url, method, None, None, result.content_type,
+                                    decode_page(result.body, result.content_type))
+        fresh = [entry for entry in entries_from_response(response, page_url) if entry.url not in known]
         if not fresh:
             break
         known.update(entry.url for entry in fresh)

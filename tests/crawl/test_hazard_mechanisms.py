@@ -10,6 +10,7 @@ from pipeline.crawl.discovery import (
     recognise_report_title, same_site, sub_column_links,
 )
 from pipeline.crawl.platforms import ListingEntry, Page, PageRequest, PlatformAdapter
+from pipeline.crawl.rendered import load_more_endpoint
 from pipeline.registry.model import Portal
 
 SITE = "http://www.sc.gov.cn"
@@ -114,3 +115,30 @@ def test_a_pager_function_that_submits_a_form_posts_its_page_field():
 def test_a_bare_host_and_its_www_host_are_one_site():
     assert same_site("http://sc.gov.cn/", "https://www.sc.gov.cn/xxgk/")
     assert not same_site("http://www.sc.gov.cn/", "http://www.sy.gov.cn/")
+
+
+LIST = '<ul id="list"><li><a href="/nb/t1.html">石城县2024年政府信息公开工作年度报告</a></li></ul>'
+
+
+@pytest.mark.parametrize("control, script, expected", [
+    ('<a href="javascript:;" id="more">加载更多</a>', "$.get('/nb/list.json',{page:page,size:4,col:'nb'},f)",
+     ("http://www.sc.gov.cn/nb/list.json?size=4&col=nb&page=2", "GET", None)),
+    ("<button>点击加载更多</button>", "$.post('/nb/list.do',{pageNo:n+1},f)",
+     ("http://www.sc.gov.cn/nb/list.do", "POST", {"pageNo": "2"})),
+    ('<div class="more">查看更多</div>', "$.getJSON('/nb/list.json?col=5&pageIndex=' + page, f)",
+     ("http://www.sc.gov.cn/nb/list.json?col=5&pageIndex=2", "GET", None)),
+])
+def test_a_load_more_button_names_its_list_endpoint(control, script, expected):
+    more = load_more_endpoint(f"{LIST}{control}<script>var page=1;function more(){{page++;{script}}}</script>",
+                              f"{SITE}/nb/index.html")
+    assert more is not None and more.request(2) == expected
+
+
+@pytest.mark.parametrize("page", [
+    f"{LIST}<script>$.get('/nb/list.json',{{page:page}},f)</script>",                               # no button
+    f"{LIST}<a href='/nb/index_1.html'>查看更多</a><script>$.get('/nb/list.json',{{page:p}},f)</script>",   # a real link
+    f"{LIST}<button>加载更多</button><script>$.get('http://tj.example.com/list.json',{{page:p}},f)</script>",  # off-site
+    f"{LIST}<button>加载更多</button><script>$.get('/nb/hits.json',{{id:3}},f)</script>",             # no page field
+])
+def test_no_load_more_endpoint_without_a_button_a_page_field_or_on_another_host(page):
+    assert load_more_endpoint(page, f"{SITE}/nb/index.html") is None

@@ -1,6 +1,7 @@
 """Portals with other annual reports beside the disclosure reports, and lists behind a `<base href>`, frames,
 year tabs, row scripts and a POSTed pager (`pipeline/fixtures/sites/hazards.py`), crawled over loopback from their
-home pages alone: every report archived once as the document itself, no other report archived or even fetched."""
+home pages alone, and one whose older rows only a 加载更多 button's JSON endpoint lists: every report archived once as
+the document itself, no other report archived or even fetched."""
 import hashlib
 
 import pytest
@@ -9,7 +10,7 @@ from pipeline.fixtures.catalogue import hazards_portals
 from pipeline.fixtures.portal import FixtureServer
 from tests.crawl.portal_crawls import assert_archived_once_as_the_document_itself, assert_no_decoy_fetched, crawl_portals
 
-PORTALS = ("hazards-suichang", "hazards-shicheng")
+PORTALS = ("hazards-suichang", "hazards-shicheng", "hazards-yongfeng")
 
 
 @pytest.fixture(scope="module")
@@ -47,3 +48,9 @@ def test_the_old_report_is_kept_and_a_repost_is_not_archived_twice(crawled):
 def test_the_posted_pager_is_followed(crawled):
     posts = [r for r in crawled.requests["hazards-shicheng"] if r.method == "POST"]
     assert [r.path for r in posts] == ["/xxgk/nb/2023/list.html"]
+
+
+def test_the_load_more_endpoint_is_read_to_its_end_and_no_further(crawled):
+    pages = [r.path for r in crawled.requests["hazards-yongfeng"] if r.path.startswith("/xxgk/gzbg/list.json")]
+    site = crawled.sites["hazards-yongfeng"]
+    assert sorted(pages) == [f"/xxgk/gzbg/list.json?size=4&page={n}" for n in range(2, site.page_count("main") + 2)]
