@@ -40,6 +40,7 @@ NOT_A_REPORT = re.compile(r"通知|报送|编制|编写|做好|的函|的批复|
 # report unless the name also says 信息公开 (a department such as 审计局 publishes disclosure reports too).
 OTHER_REPORT = re.compile(r"政府工作报告|法治|统计公报|预算|决算|审计|绩效|政务服务|热线|12345|重点工作|网站|新媒体|报表"
                           r"|营商环境|环境状况|安全生产|社会信用")
+REPORT_WORD = re.compile(r"报告|年报|报表|公报")
 PUBLISHER_IN_BRACKETS = re.compile(r"[（(【\[]\s*([^（()）【】\[\]]{2,20}?)\s*[)）】\]]\s*$")
 DATE_PATTERNS = (
     re.compile(r"(?<!\d)((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)"),
@@ -154,9 +155,10 @@ def recognise_report_title(title: str | None) -> ReportTitle | None:
 
 
 def names_other_report(text: str | None) -> bool:
-    """The name is another kind of annual report or its column (法治政府建设年度报告, 政府网站工作年报, 统计公报)."""
+    """The name is another kind of annual report or its column (法治政府建设年度报告, 政府网站工作年报, 统计公报); a
+    publisher's name (县审计局, 县政务服务管理局) is not."""
     text = clean_text(text)
-    return bool(OTHER_REPORT.search(text)) and "信息公开" not in text
+    return bool(OTHER_REPORT.search(text) and REPORT_WORD.search(text)) and "信息公开" not in text
 
 
 REGION = re.compile(r"[\u4e00-\u9fff]{2,7}?(?:自治县|自治旗|县|市|区|旗)")
@@ -356,11 +358,12 @@ def column_links(html: str, base_url: str) -> list[ColumnLink]:
         text = link_text(node)
         if MORE_TEXT.match(text) and text:
             text = heading_of_more_link(node) or text
-        if recognise_report_title(text) or names_other_report(text):
+        if recognise_report_title(text):
             continue
         if CATALOGUE_URL.search(urlsplit(url).path) and urlsplit(url).netloc == urlsplit(base_url).netloc:
             score = 2
-        elif REPORT_COLUMN_TEXT.search(text) or (REPORT_COLUMN_URL.search(url) and DISCLOSURE_TEXT.search(text)):
+        elif (REPORT_COLUMN_TEXT.search(text) or (REPORT_COLUMN_URL.search(url) and DISCLOSURE_TEXT.search(text))) \
+                and not names_other_report(text):
             score = 2
         elif DISCLOSURE_TEXT.search(text) or (DISCLOSURE_URL.search(urlsplit(url).path) and "公开" in text):
             score = 1

@@ -31,17 +31,20 @@ def test_corrected_reports_published_ones_and_old_ones_are_reports(title):
 @pytest.mark.parametrize("name, other", [("法治政府建设年度报告", True), ("政府网站工作年报", True), ("政务新媒体年度报表", True),
                                          ("12345热线年度报告", True), ("统计公报", True), ("政府工作报告", True),
                                          ("政府信息公开年报", False), ("政务公开年报", False), ("年度报告", False),
-                                         ("政务服务管理局信息公开年报", False)])
+                                         ("政务服务管理局信息公开年报", False), ("县审计局", False),
+                                         ("县政务服务管理局", False)])
 def test_other_kinds_of_annual_report_are_told_apart(name, other):
     assert names_other_report(name) is other
 
 
 def test_a_column_of_another_kind_of_report_is_neither_a_column_nor_a_sub_column():
     page = ('<a href="/zwgk/ndbg/index.html">年度报告</a><a href="/zwgk/wz/index.html">政府网站工作年报</a>'
+            '<a href="/zwgk/ndbg/sjj/index.html">县审计局</a>'
             '<a href="/zwgk/ndbg/fz/index.html">法治政府建设年度报告</a><a href="/zwgk/ndbg/xxgk/index.html">政府信息公开工作年度报告</a>')
     assert [link.url for link in column_links(page, f"{SITE}/zwgk/index.html") if link.score == 2] == [
         f"{SITE}/zwgk/ndbg/index.html", f"{SITE}/zwgk/ndbg/xxgk/index.html"]
-    assert sub_column_links(page, f"{SITE}/zwgk/ndbg/index.html") == [f"{SITE}/zwgk/ndbg/xxgk/index.html"]
+    assert sub_column_links(page, f"{SITE}/zwgk/ndbg/index.html") == [f"{SITE}/zwgk/ndbg/sjj/index.html",
+                                                                     f"{SITE}/zwgk/ndbg/xxgk/index.html"]
 
 
 @pytest.mark.parametrize("title, foreign", [("松阳县2024年政府信息公开工作年度报告", True), ("丽水市2024年政府信息公开工作年度报告", True),
