@@ -94,6 +94,13 @@ def test_rows_that_are_links_by_onclick_or_data_href_are_entries_named_by_their_
     assert entries[0].date is not None
 
 
+def test_a_block_holding_real_links_is_not_itself_a_link():
+    page = ('<div class="list" data-url="/api/nb/list.json"><ul>'
+            '<li><a href="/nb/t1.html">石城县2023年政府信息公开工作年度报告</a><span>2024-01-20</span></li></ul></div>')
+    entries = PlatformAdapter().parse_listing(Page(f"{SITE}/nb/index.html", page)).entries
+    assert [e.url for e in entries] == [f"{SITE}/nb/t1.html"]
+
+
 def test_year_tabs_named_by_data_url_are_sub_columns():
     page = '<ul class="tab"><li data-url="/xxgk/nb/2024/list.html">2024年</li><li data-url="/xxgk/nb/2023/list.html">2023年</li></ul>'
     assert sub_column_links(page, f"{SITE}/xxgk/nb/index.html") == [f"{SITE}/xxgk/nb/2024/list.html",

@@ -109,6 +109,8 @@ def link_target(link: Node) -> str | None:
     itself the link says it in `data-href`/`data-url` or its `onclick` script."""
     if link.tag == "a":
         href = (link.attributes.get("href") or "").strip()
+    elif any(not (inner.attributes.get("href") or "").strip().startswith(("javascript:", "#")) for inner in link.css("a[href]")):
+        return None   # a block holding real links (a list under a data-url for its script): its links are the entries
     else:
         href = (link.attributes.get("data-href") or link.attributes.get("data-url") or "").strip()
     if href and not href.startswith(("javascript:", "mailto:", "#")):
