@@ -152,3 +152,9 @@ def test_a_load_more_button_names_its_list_endpoint(control, script, expected):
 ])
 def test_no_load_more_endpoint_without_a_button_a_page_field_or_on_another_host(page):
     assert load_more_endpoint(page, f"{SITE}/nb/index.html") is None
+
+
+def test_a_frameset_column_is_read_through_its_same_site_frames():
+    page = ('<html><frameset cols="200,*"><frame src="left.html"><frame src="list.html">'
+            '<frame src="http://tongji.example.com/c.html"></frameset></html>')
+    assert frame_sources(page, f"{SITE}/xxgk/nb/index.html") == [f"{SITE}/xxgk/nb/left.html", f"{SITE}/xxgk/nb/list.html"]
