@@ -41,6 +41,8 @@ NOT_A_REPORT = re.compile(r"通知|报送|编制|编写|做好|的函|的批复|
 OTHER_REPORT = re.compile(r"政府工作报告|法治|统计公报|预算|决算|审计|绩效|政务服务|热线|12345|重点工作|网站|新媒体|报表"
                           r"|营商环境|环境状况|安全生产|社会信用")
 REPORT_WORD = re.compile(r"报告|年报|报表|公报")
+# Words of another kind of report that no publisher's name holds (审计局, 统计局, 政务服务管理局 publish disclosure reports).
+OTHER_KIND_WORDS = re.compile(r"网站|新媒体|法治|统计公报|政府工作报告|热线|12345|重点工作|绩效|决算|预算")
 PUBLISHER_IN_BRACKETS = re.compile(r"[（(【\[]\s*([^（()）【】\[\]]{2,20}?)\s*[)）】\]]\s*$")
 DATE_PATTERNS = (
     re.compile(r"(?<!\d)((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)"),
@@ -675,5 +677,7 @@ def unverified_report_link(text: str, url: str, in_report_column: bool, page_url
     if column_shaped(url, page_url):
         return False   # a per-year or per-town column, read as a sub-column
     if TRUNCATED.search(text):
+        if OTHER_KIND_WORDS.search(text) and "信息公开" not in text:
+            return False   # 遂昌县2023年政府网站工作年…: what is left already names another kind of report
         return bool(REPORT_WORDS.search(text)) or in_report_column
     return in_report_column and bool(BARE_REPORT_TEXT.match(text))

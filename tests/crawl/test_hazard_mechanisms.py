@@ -7,7 +7,7 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from pipeline.crawl.crawler import neighbours_report
 from pipeline.crawl.discovery import (
     column_links, find_attachments, frame_sources, link_base, names_other_region, names_other_report,
-    recognise_report_title, same_site, sub_column_links,
+    recognise_report_title, same_site, sub_column_links, unverified_report_link,
 )
 from pipeline.crawl.platforms import ListingEntry, Page, PageRequest, PlatformAdapter
 from pipeline.crawl.rendered import load_more_endpoint
@@ -158,3 +158,9 @@ def test_a_frameset_column_is_read_through_its_same_site_frames():
     page = ('<html><frameset cols="200,*"><frame src="left.html"><frame src="list.html">'
             '<frame src="http://tongji.example.com/c.html"></frameset></html>')
     assert frame_sources(page, f"{SITE}/xxgk/nb/index.html") == [f"{SITE}/xxgk/nb/left.html", f"{SITE}/xxgk/nb/list.html"]
+
+
+@pytest.mark.parametrize("text, verify", [("遂昌县2023年政府网站工作年…", False), ("遂昌县2023年法治政府建设年…", False),
+                                          ("遂昌县审计局2023年政府信…", True), ("遂昌县2023年政府信息公开…", True)])
+def test_a_cut_title_that_already_names_another_kind_of_report_is_not_judged(text, verify):
+    assert unverified_report_link(text, f"{SITE}/nb/t1.html", True, f"{SITE}/nb/index.html") is verify
