@@ -418,7 +418,7 @@ def sub_column_links(html: str, column_url: str) -> list[str]:
         url = urljoin(resolve, href).split("#", 1)[0]
         parts = urlsplit(url)
         text = link_text(node)
-        if (parts.netloc != column.netloc or url == column_url.split("#", 1)[0] or url in found
+        if (not same_site(url, column_url) or url == column_url.split("#", 1)[0] or url in found
                 or not SUB_COLUMN_TEXT.match(text) or NOT_A_SUB_COLUMN.search(text) or recognise_report_title(text)
                 or names_other_report(text) or not column_shaped(url, column_url)):
             continue

@@ -164,3 +164,9 @@ def test_a_frameset_column_is_read_through_its_same_site_frames():
                                           ("遂昌县审计局2023年政府信…", True), ("遂昌县2023年政府信息公开…", True)])
 def test_a_cut_title_that_already_names_another_kind_of_report_is_not_judged(text, verify):
     assert unverified_report_link(text, f"{SITE}/nb/t1.html", True, f"{SITE}/nb/index.html") is verify
+
+
+def test_sub_columns_on_the_bare_or_www_host_of_the_same_site_are_read():
+    page = ('<ul><li><a href="http://sc.gov.cn/xxgk/nb/2023/index.html">2023年</a></li>'
+            '<li><a href="http://www.sy.gov.cn/xxgk/nb/2023/index.html">2023年</a></li></ul>')
+    assert sub_column_links(page, "https://www.sc.gov.cn/xxgk/nb/index.html") == ["http://sc.gov.cn/xxgk/nb/2023/index.html"]
