@@ -327,8 +327,11 @@ async def read_column(crawl: PortalCrawl, column: ReportColumn, column_index: in
 
 def neighbours_report(portal: Portal, entry: ListingEntry, page_url: str) -> bool:
     """A report link outside the page's list (a 相关链接 or 友情链接 box) that leaves the site or names another
-    county's report: the neighbour's portal archives it."""
-    return entry.outside_list and (not same_site(entry.url, page_url) or names_other_region(entry.title, portal.name))
+    county's report, or one in the list that does both: the neighbour's portal archives it."""
+    off_site = not same_site(entry.url, page_url)
+    if entry.outside_list and off_site:
+        return True
+    return (entry.outside_list or off_site) and names_other_region(entry.title, portal.name)
 
 
 async def rendered_entries(crawl: PortalCrawl, page: Page) -> list:

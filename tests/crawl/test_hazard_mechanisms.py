@@ -62,6 +62,9 @@ def test_only_report_links_outside_the_list_are_judged_as_a_neighbours():
     elsewhere = ListingEntry("遂昌县2024年政府信息公开工作年度报告", "http://www.sy.gov.cn/1.pdf", outside_list=True)
     assert neighbours_report(portal, neighbour, f"{SITE}/nb/") and neighbours_report(portal, elsewhere, f"{SITE}/nb/")
     assert not neighbours_report(portal, ListingEntry(neighbour.title, neighbour.url), f"{SITE}/nb/")
+    listed_off_site = ListingEntry("松阳县2024年政府信息公开工作年度报告", "http://www.sy.gov.cn/1.pdf")
+    assert neighbours_report(portal, listed_off_site, f"{SITE}/nb/")
+    assert not neighbours_report(portal, ListingEntry(elsewhere.title, elsewhere.url), f"{SITE}/nb/")
 
 
 def test_a_report_link_in_a_side_box_is_marked_outside_the_list():
