@@ -56,7 +56,7 @@ def test_a_report_naming_another_county_is_a_neighbours(title, foreign):
     assert names_other_region(title, "遂昌县人民政府") is foreign
 
 
-def test_only_report_links_outside_the_list_are_judged_as_a_neighbours():
+def test_a_neighbours_report_is_told_by_where_it_is_linked_and_whom_it_names():
     portal = Portal(portal_id="p", division_code="331123", name="遂昌县人民政府", home_urls=(f"{SITE}/",))
     neighbour = ListingEntry("松阳县2024年政府信息公开工作年度报告", f"{SITE}/lj/1.pdf", outside_list=True)
     elsewhere = ListingEntry("遂昌县2024年政府信息公开工作年度报告", "http://www.sy.gov.cn/1.pdf", outside_list=True)
