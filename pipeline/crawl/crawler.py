@@ -16,9 +16,11 @@ from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+
 from pipeline.archive import Archive, FetchLog
 from pipeline.crawl.discovery import (
-    IMAGE_EXTENSIONS, NOT_A_REPORT, Attachment, attachment_extension, decode_page, discover_columns,
+    IMAGE_EXTENSIONS, NOT_A_REPORT, Attachment, attachment_extension, clean_text, decode_page, discover_columns,
     disposition_filename, frame_sources, names_other_region, names_other_report, recognise_report_title,
     redirect_shell_target, same_site, sniff_document, sub_column_links, unverified_report_link,
 )
@@ -445,20 +447,21 @@ async def read_report_entry(crawl: PortalCrawl, adapter: PlatformAdapter, column
         return
     await read_report_page(crawl, adapter, column, order, page, None if entry.verify else entry.title,
                            entry.publisher, result=without_body(result), listing_url=listing_url,
-                           must_be_titled=entry.verify)
+                           must_be_titled=entry.verify, may_be_list=True)
 
 
 async def read_report_page(crawl: PortalCrawl, adapter: PlatformAdapter, column: ReportColumn, order: tuple[int, ...],
                            page: Page, title: str | None, publisher: str | None, *, result: FetchResult,
-                           listing_url: str | None = None, must_be_titled: bool = False) -> int:
-    """Record an article page as a report; returns 1 if it was.
+                           listing_url: str | None = None, must_be_titled: bool = False, may_be_list: bool = False) -> int:
+    """Record an article page as a report; returns how many reports it recorded (1, or a list page's count).
 
     An article that links the report as a document yields the document (the article is its landing
     page, recorded as the document's listing URL); one whose body holds the report (tables, or no
     document at all) yields itself. Attachments named like decoys (解读, 图解, 指南, notices) are
     skipped. With `must_be_titled` (a column page that listed no reports, or a cut or bare link)
     the page counts only when its own title names a report — a Hanweb xxgkAnnualReport.jsp module
-    page, or a registry entry that points at a report rather than a listing.
+    page, or a registry entry that points at a report rather than a listing. With `may_be_list` (a listed
+    report's page), a page that turns out to list reports is read as a sub-column instead.
     """
     try:
         article = adapter.parse_article(page)
@@ -507,6 +510,8 @@ async def read_report_page(crawl: PortalCrawl, adapter: PlatformAdapter, column:
                              for position, attachment in enumerate(documents, start=1)])
     if kept or unanswered or any(attachment_extension(a.url) for a in documents):
         return 1   # a landing page: its document is the report, even when that fetch failed
+    if may_be_list and not has_tables and not documents and is_report_list(adapter, page):
+        return (await read_column(crawl, replace(column, url=page.url), order[0], sub_column=True)).reports
     if has_tables or not images:
         crawl.add_document(order + (0,), result, column=column, title=title, publisher=publisher,
                            listing_url=listing_url, filename=None, continuations=continuations)
@@ -514,6 +519,23 @@ async def read_report_page(crawl: PortalCrawl, adapter: PlatformAdapter, column:
     await gather_all(crawl, [fetch_attachment(position, image)   # a scanned report: its page images
                              for position, image in enumerate(images, start=len(documents) + 1)])
     return 1
+
+
+REPORT_LIST_TEXT = 1000   # text outside links a report list page stays under; a report's own text is longer
+
+
+def is_report_list(adapter: PlatformAdapter, page: Page) -> bool:
+    """A page linked by a report's title that lists reports instead (the towns' reports of a year on a page of
+    their own): two or more reports in its list block, and little text that is not a link."""
+    listing = adapter.parse_listing(page)
+    reports = [entry for entry in listing.entries
+               if not entry.outside_list and entry.url != page.url and recognise_report_title(entry.title)]
+    if len(reports) < 2:
+        return False
+    tree = HTMLParser(page.text)
+    for node in tree.css("script, style, a"):
+        node.decompose()
+    return len(clean_text(tree.body.text() if tree.body else "")) < REPORT_LIST_TEXT
 
 
 async def find_columns(crawl: PortalCrawl) -> tuple[list[ReportColumn], str | None]:

@@ -4,7 +4,7 @@ report are not reports, a neighbour's report is not ours, `<base href>`, rows th
 import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-from pipeline.crawl.crawler import neighbours_report
+from pipeline.crawl.crawler import is_report_list, neighbours_report
 from pipeline.crawl.discovery import (
     column_links, find_attachments, frame_sources, link_base, names_other_region, names_other_report,
     recognise_report_title, same_site, sub_column_links, unverified_report_link,
@@ -173,3 +173,14 @@ def test_sub_columns_on_the_bare_or_www_host_of_the_same_site_are_read():
     page = ('<ul><li><a href="http://sc.gov.cn/xxgk/nb/2023/index.html">2023年</a></li>'
             '<li><a href="http://www.sy.gov.cn/xxgk/nb/2023/index.html">2023年</a></li></ul>')
     assert sub_column_links(page, "https://www.sc.gov.cn/xxgk/nb/index.html") == ["http://sc.gov.cn/xxgk/nb/2023/index.html"]
+
+
+def test_a_page_titled_like_a_report_that_lists_reports_is_a_list_and_an_old_text_report_is_not():
+    towns = "".join(f'<li><a href="/nb/xz/t{n}.html">{town}2024年政府信息公开工作年度报告</a><span>2025-01-2{n}</span></li>'
+                    for n, town in enumerate(("妙高街道", "云峰街道")))
+    listing = f"<html><body><h2>遂昌县2024年乡镇（街道）政府信息公开工作年度报告</h2><ul>{towns}</ul></body></html>"
+    assert is_report_list(PlatformAdapter(), Page(f"{SITE}/nb/xz/index.html", listing))
+    text = "<p>" + "本机关依法做好政府信息主动公开工作，" * 80 + "</p>"
+    report = (f"<html><body><h1>遂昌县2010年政府信息公开工作年度报告</h1>{text}<div class='related'><h3>相关阅读</h3>"
+              f"<ul>{towns}</ul></div></body></html>")
+    assert not is_report_list(PlatformAdapter(), Page(f"{SITE}/nb/t2010.html", report))
