@@ -220,7 +220,8 @@ async def read_column(crawl: PortalCrawl, column: ReportColumn, column_index: in
     column page that is a redirect shell is read where it leads; one that shows its list in
     same-site frames is read through them. Links named only by a year or a publisher are judged by
     their documents, as in any report column; a sub-column whose first page lists no report is not
-    paged (a menu link taken for a town's column costs one fetch).
+    paged (a menu link taken for a town's column costs one fetch). Rows a 加载更多 button fetches from an
+    endpoint its inline script names are read after the pages.
     """
     reading = ColumnReading(column)
     queue: list[PageRequest] = [PageRequest(column.url)]
