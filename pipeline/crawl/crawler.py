@@ -16,19 +16,22 @@ from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+
 from pipeline.archive import Archive, FetchLog
 from pipeline.crawl.discovery import (
-    IMAGE_EXTENSIONS, NOT_A_REPORT, Attachment, attachment_extension, decode_page, discover_columns,
-    disposition_filename, frame_sources, recognise_report_title, redirect_shell_target, sniff_document,
-    sub_column_links, unverified_report_link,
+    IMAGE_EXTENSIONS, NOT_A_REPORT, Attachment, attachment_extension, clean_text, decode_page, discover_columns,
+    disposition_filename, frame_sources, names_other_region, names_other_report, recognise_report_title,
+    redirect_shell_target, same_site, sniff_document, sub_column_links, unverified_report_link,
 )
 from pipeline.crawl.fetcher import Fetcher, FetchResult, RawBody, RequestData
 from pipeline.crawl.health import write_health_json
 from pipeline.crawl.platforms import ListingEntry, Page, PageRequest, PlatformAdapter, adapter_for, detect_platform
 from pipeline.crawl.records import CrawlMemory, CrawlOutcome, DocumentRecord, PortalColumns, PortalHealth
-from pipeline.crawl.render import NEXT_PAGE_LABELS, BrowserRenderer, RenderSettings, RenderUnavailable
+from pipeline.crawl.render import NEXT_PAGE_LABELS, BrowserRenderer, CapturedResponse, RenderSettings, RenderUnavailable
 from pipeline.crawl.rendered import (
-    ApiPager, entries_from_render, entries_from_response, find_api_pager, looks_like_script_shell,
+    ApiPager, LoadMore, entries_from_render, entries_from_response, find_api_pager, load_more_endpoint,
+    looks_like_script_shell,
 )
 from pipeline.crawl.settings import FetchSettings
 from pipeline.errors import InfrastructureError
@@ -217,7 +220,8 @@ async def read_column(crawl: PortalCrawl, column: ReportColumn, column_index: in
     column page that is a redirect shell is read where it leads; one that shows its list in
     same-site frames is read through them. Links named only by a year or a publisher are judged by
     their documents, as in any report column; a sub-column whose first page lists no report is not
-    paged (a menu link taken for a town's column costs one fetch).
+    paged (a menu link taken for a town's column costs one fetch). Rows a 加载更多 button fetches from an
+    endpoint its inline script names are read after the pages.
     """
     reading = ColumnReading(column)
     queue: list[PageRequest] = [PageRequest(column.url)]
@@ -273,7 +277,7 @@ async def read_column(crawl: PortalCrawl, column: ReportColumn, column_index: in
                 continue
             entries = [replace(entry, verify=True)   # every column read is a report column or one of its parts
                        if not entry.verify and unverified_report_link(entry.title, entry.url, True, page.url) else entry
-                       for entry in listing.entries]
+                       for entry in listing.entries if not neighbours_report(crawl.portal, entry, page.url)]
             listed = {entry.url for entry in entries}
             lists_reports = any(recognise_report_title(entry.title) or entry.report_year or entry.verify for entry in entries)
             if (page_index == 1 and (lists_reports or not sub_column)) or not listed <= column_entries:
@@ -290,6 +294,20 @@ async def read_column(crawl: PortalCrawl, column: ReportColumn, column_index: in
                 order = (column_index, page_index, entry_index)
                 report_fetches.append(asyncio.ensure_future(read_report_entry(
                     crawl, adapter, column, order, entry, page.url)))
+        more = load_more_endpoint(first_page[0].text, first_page[0].url) if first_page is not None else None
+        if more is not None and adapter is not None and first_page is not None:
+            page = first_page[0]
+            for index, entry in enumerate(await load_more_entries(crawl, more, page.url, column_entries)):
+                if unverified_report_link(entry.title, entry.url, True, page.url):
+                    entry = replace(entry, verify=True)
+                if not (recognise_report_title(entry.title) or entry.verify) or entry.url in crawl.seen_urls:
+                    continue
+                if len(crawl.seen_urls) >= MAX_REPORT_ENTRIES:
+                    break
+                crawl.seen_urls.add(entry.url)
+                reading.reports += 1
+                report_fetches.append(asyncio.ensure_future(read_report_entry(
+                    crawl, adapter, column, (column_index, MAX_LISTING_PAGES + 1, index), entry, page.url)))
         if (reading.reports == 0 and not reading.sub_columns and first_page is not None and adapter is not None
                 and crawl.renderer is not None and looks_like_script_shell(first_page[0].text, first_page[0].url)):
             page = first_page[0]
@@ -308,6 +326,15 @@ async def read_column(crawl: PortalCrawl, column: ReportColumn, column_index: in
             crawl, adapter, column, (column_index, 0, 0), page, None, None, result=result, must_be_titled=True,
         )
     return reading
+
+
+def neighbours_report(portal: Portal, entry: ListingEntry, page_url: str) -> bool:
+    """A report link outside the page's list (a 相关链接 or 友情链接 box) that leaves the site or names another
+    county's report, or one in the list that does both: the neighbour's portal archives it."""
+    off_site = not same_site(entry.url, page_url)
+    if entry.outside_list and off_site:
+        return True
+    return (entry.outside_list or off_site) and names_other_region(entry.title, portal.name)
 
 
 async def rendered_entries(crawl: PortalCrawl, page: Page) -> list:
@@ -359,6 +386,24 @@ async def replay_pages(crawl: PortalCrawl, pager: ApiPager, page_url: str, known
     return found
 
 
+async def load_more_entries(crawl: PortalCrawl, more: LoadMore, page_url: str, known: set[str]) -> list[ListingEntry]:
+    """Pages 2… of a 加载更多 list endpoint, fetched as its script would ask; stops at a page with nothing new."""
+    found: list[ListingEntry] = []
+    for number in range(2, MAX_LISTING_PAGES):
+        url, method, payload = more.request(number)
+        result = await crawl.fetch_any(url, "listing", referrer=page_url, method=method, payload=payload)
+        if not result.ok or result.body is None:
+            break
+        response = CapturedResponse(url, method, None, None, result.content_type,
+                                    decode_page(result.body, result.content_type))
+        fresh = [entry for entry in entries_from_response(response, page_url) if entry.url not in known]
+        if not fresh:
+            break
+        known.update(entry.url for entry in fresh)
+        found += fresh
+    return found
+
+
 def without_body(result: FetchResult) -> FetchResult:
     """The fetch's metadata only: the bytes are in the archive, and a portal's crawl should not hold them."""
     return replace(result, body=None)
@@ -389,7 +434,7 @@ async def read_report_entry(crawl: PortalCrawl, adapter: PlatformAdapter, column
     if sniff_document(result.body, result.content_type):
         name = document_name(result, None)
         if entry.verify and name and not recognise_report_title(name) and (
-                NOT_A_REPORT.search(name) or "…" in entry.title or "..." in entry.title):
+                NOT_A_REPORT.search(name) or names_other_report(name) or "…" in entry.title or "..." in entry.title):
             return
         title = entry.title if not entry.verify or not name or not recognise_report_title(name) else name
         crawl.add_document(order, without_body(result), column=column, title=title, publisher=entry.publisher,
@@ -403,20 +448,21 @@ async def read_report_entry(crawl: PortalCrawl, adapter: PlatformAdapter, column
         return
     await read_report_page(crawl, adapter, column, order, page, None if entry.verify else entry.title,
                            entry.publisher, result=without_body(result), listing_url=listing_url,
-                           must_be_titled=entry.verify)
+                           must_be_titled=entry.verify, may_be_list=True)
 
 
 async def read_report_page(crawl: PortalCrawl, adapter: PlatformAdapter, column: ReportColumn, order: tuple[int, ...],
                            page: Page, title: str | None, publisher: str | None, *, result: FetchResult,
-                           listing_url: str | None = None, must_be_titled: bool = False) -> int:
-    """Record an article page as a report; returns 1 if it was.
+                           listing_url: str | None = None, must_be_titled: bool = False, may_be_list: bool = False) -> int:
+    """Record an article page as a report; returns how many reports it recorded (1, or a list page's count).
 
     An article that links the report as a document yields the document (the article is its landing
     page, recorded as the document's listing URL); one whose body holds the report (tables, or no
     document at all) yields itself. Attachments named like decoys (解读, 图解, 指南, notices) are
     skipped. With `must_be_titled` (a column page that listed no reports, or a cut or bare link)
     the page counts only when its own title names a report — a Hanweb xxgkAnnualReport.jsp module
-    page, or a registry entry that points at a report rather than a listing.
+    page, or a registry entry that points at a report rather than a listing. With `may_be_list` (a listed
+    report's page), a page that turns out to list reports is read as a sub-column instead.
     """
     try:
         article = adapter.parse_article(page)
@@ -465,6 +511,8 @@ async def read_report_page(crawl: PortalCrawl, adapter: PlatformAdapter, column:
                              for position, attachment in enumerate(documents, start=1)])
     if kept or unanswered or any(attachment_extension(a.url) for a in documents):
         return 1   # a landing page: its document is the report, even when that fetch failed
+    if may_be_list and not has_tables and not documents and is_report_list(adapter, page):
+        return (await read_column(crawl, replace(column, url=page.url), order[0], sub_column=True)).reports
     if has_tables or not images:
         crawl.add_document(order + (0,), result, column=column, title=title, publisher=publisher,
                            listing_url=listing_url, filename=None, continuations=continuations)
@@ -472,6 +520,23 @@ async def read_report_page(crawl: PortalCrawl, adapter: PlatformAdapter, column:
     await gather_all(crawl, [fetch_attachment(position, image)   # a scanned report: its page images
                              for position, image in enumerate(images, start=len(documents) + 1)])
     return 1
+
+
+REPORT_LIST_TEXT = 1000   # text outside links a report list page stays under; a report's own text is longer
+
+
+def is_report_list(adapter: PlatformAdapter, page: Page) -> bool:
+    """A page linked by a report's title that lists reports instead (the towns' reports of a year on a page of
+    their own): two or more reports in its list block, and little text that is not a link."""
+    listing = adapter.parse_listing(page)
+    reports = [entry for entry in listing.entries
+               if not entry.outside_list and entry.url != page.url and recognise_report_title(entry.title)]
+    if len(reports) < 2:
+        return False
+    tree = HTMLParser(page.text)
+    for node in tree.css("script, style, a"):
+        node.decompose()
+    return len(clean_text(tree.body.text() if tree.body else "")) < REPORT_LIST_TEXT
 
 
 async def find_columns(crawl: PortalCrawl) -> tuple[list[ReportColumn], str | None]:

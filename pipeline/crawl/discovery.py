@@ -34,7 +34,15 @@ REPORT_TITLE_YEAR_AFTER = re.compile(   # X县政府信息公开工作年度报�
 CHINESE_YEAR = re.compile(r"([〇零○Ｏ一二三四五六七八九]{4})(?=\s*年)")
 CHINESE_DIGITS = str.maketrans("〇零○Ｏ一二三四五六七八九", "0000123456789")
 NOT_A_REPORT = re.compile(r"通知|报送|编制|编写|做好|的函|的批复|征求|解读|统计表$|目录|图解|一图|图说|图读|指南|视频|动漫|H5"
-                          r"|发布会|答记者问|问答|季度|半年")
+                          r"|发布会|答记者问|问答|季度|半年"
+                          r"|(?:报告|年报)[》”\"]?\s*(?:的|之)(?!公告)\S|勘误|更正(?:说明|声明|公告|启事|通告)")   # 关于…年度报告的更正说明
+# Other annual reports county portals print beside the disclosure reports, and their columns: never a disclosure
+# report unless the name also says 信息公开 (a department such as 审计局 publishes disclosure reports too).
+OTHER_REPORT = re.compile(r"政府工作报告|法治|统计公报|预算|决算|审计|绩效|政务服务|热线|12345|重点工作|网站|新媒体|报表"
+                          r"|营商环境|环境状况|安全生产|社会信用")
+REPORT_WORD = re.compile(r"报告|年报|报表|公报")
+# Words of another kind of report that no publisher's name holds (审计局, 统计局, 政务服务管理局 publish disclosure reports).
+OTHER_KIND_WORDS = re.compile(r"网站|新媒体|法治|统计公报|政府工作报告|热线|12345|重点工作|绩效|决算|预算")
 PUBLISHER_IN_BRACKETS = re.compile(r"[（(【\[]\s*([^（()）【】\[\]]{2,20}?)\s*[)）】\]]\s*$")
 DATE_PATTERNS = (
     re.compile(r"(?<!\d)((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)"),
@@ -148,6 +156,52 @@ def recognise_report_title(title: str | None) -> ReportTitle | None:
     return ReportTitle(year=int(match.group("year")), publisher=publisher or None)
 
 
+def names_other_report(text: str | None) -> bool:
+    """The name is another kind of annual report or its column (法治政府建设年度报告, 政府网站工作年报, 统计公报); a
+    publisher's name (县审计局, 县政务服务管理局) is not."""
+    text = clean_text(text)
+    return bool(OTHER_REPORT.search(text) and REPORT_WORD.search(text)) and "信息公开" not in text
+
+
+REGION = re.compile(r"[\u4e00-\u9fff]{2,7}?(?:自治县|自治旗|县|市|区|旗)")
+NOT_A_REGION = re.compile(r"(?:开发|园|新|景|片|社|城|工业|保护|示范|试验|合作|功能|辖)区$")
+
+
+def names_other_region(title: str | None, portal_name: str) -> bool:
+    """A report title whose publisher is another county, city or district than the portal's (a neighbour's report
+    in a 相关链接 or 友情链接 box). A publisher naming no region (a town, a 县教育局) is the portal's own."""
+    recognised = recognise_report_title(title)
+    publisher = recognised.publisher if recognised else None
+    if not publisher:
+        return False
+    own = re.sub(r"(?:人民政府|政府)$", "", clean_text(portal_name))
+    short = re.sub(r"(?:自治县|自治旗|县|市|区|旗)$", "", own)
+    regions = [r for r in REGION.findall(publisher) if not NOT_A_REGION.search(r)]
+    return bool(regions) and short not in publisher and not any(region in own for region in regions)
+
+
+def link_base(tree: HTMLParser, url: str) -> str:
+    """What the page's relative links resolve against: its `<base href>` when it has one, else its URL."""
+    node = tree.css_first("base[href]")
+    href = (node.attributes.get("href") or "").strip() if node is not None else ""
+    return urljoin(url, href) if href and not href.startswith(("javascript:", "#")) else url
+
+
+LINKED = "a[href], [data-href], [data-url]"
+
+
+def linked_nodes(tree: HTMLParser) -> list[tuple[Node, str]]:
+    """Elements that lead somewhere, with the raw target: links by `href`, and tabs or rows by `data-href`/`data-url`
+    (year tabs whose lists are static pages, rows a script opens)."""
+    found = []
+    for node in tree.css(LINKED):
+        href = node.attributes.get("href") if node.tag == "a" else None
+        href = (href or node.attributes.get("data-href") or node.attributes.get("data-url") or "").strip()
+        if href:
+            found.append((node, href))
+    return found
+
+
 def page_meta(html: str | HTMLParser) -> dict[str, str]:
     """`<meta name=… content=…>` of the national site standard (ArticleTitle, PubDate, SiteIDCode…), keys lower-cased.
 
@@ -232,6 +286,7 @@ def find_attachments(html: str, base_url: str, *, body: HTMLParser | Node | None
 
     if tree is None:
         tree = HTMLParser(html)
+    base_url = link_base(tree, base_url)
     for node in tree.css("a[href]"):
         add(node.attributes.get("href") or "", node.attributes.get("title") or node.text(), images=False, servlet=True)
     for node in tree.css("[oldsrc]"):   # TRS keeps the real file here when href is javascript:
@@ -293,11 +348,13 @@ def column_links(html: str, base_url: str) -> list[ColumnLink]:
     its text says (县政府, 仙庵镇, 县教育局): its adapter finds the report category in the catalogue's tree.
     """
     best: dict[str, ColumnLink] = {}
-    for node in HTMLParser(html).css("a[href]"):
+    tree = HTMLParser(html)
+    resolve = link_base(tree, base_url)
+    for node in tree.css("a[href]"):
         href = (node.attributes.get("href") or "").strip()
         if not href or href.startswith(("javascript:", "mailto:", "#")):
             continue
-        url = urljoin(base_url, href).split("#", 1)[0]
+        url = urljoin(resolve, href).split("#", 1)[0]
         if attachment_extension(url):
             continue
         text = link_text(node)
@@ -307,7 +364,8 @@ def column_links(html: str, base_url: str) -> list[ColumnLink]:
             continue
         if CATALOGUE_URL.search(urlsplit(url).path) and urlsplit(url).netloc == urlsplit(base_url).netloc:
             score = 2
-        elif REPORT_COLUMN_TEXT.search(text) or (REPORT_COLUMN_URL.search(url) and DISCLOSURE_TEXT.search(text)):
+        elif (REPORT_COLUMN_TEXT.search(text) or (REPORT_COLUMN_URL.search(url) and DISCLOSURE_TEXT.search(text))) \
+                and not names_other_report(text):
             score = 2
         elif DISCLOSURE_TEXT.search(text) or (DISCLOSURE_URL.search(urlsplit(url).path) and "公开" in text):
             score = 1
@@ -352,16 +410,17 @@ def sub_column_links(html: str, column_url: str) -> list[str]:
     column = urlsplit(column_url)
     folder = column.path.rsplit("/", 1)[0] + "/"
     found: list[str] = []
-    for node in HTMLParser(html).css("a[href]"):
-        href = (node.attributes.get("href") or "").strip()
-        if not href or href.startswith(("javascript:", "mailto:", "#")):
+    tree = HTMLParser(html)
+    resolve = link_base(tree, column_url)
+    for node, href in linked_nodes(tree):
+        if href.startswith(("javascript:", "mailto:", "#")):
             continue
-        url = urljoin(column_url, href).split("#", 1)[0]
+        url = urljoin(resolve, href).split("#", 1)[0]
         parts = urlsplit(url)
         text = link_text(node)
-        if (parts.netloc != column.netloc or url == column_url.split("#", 1)[0] or url in found
+        if (not same_site(url, column_url) or url == column_url.split("#", 1)[0] or url in found
                 or not SUB_COLUMN_TEXT.match(text) or NOT_A_SUB_COLUMN.search(text) or recognise_report_title(text)
-                or not column_shaped(url, column_url)):
+                or names_other_report(text) or not column_shaped(url, column_url)):
             continue
         below = folder != "/" and parts.path.startswith(folder) and parts.path not in (folder, column.path)
         if url_template(url) == url_template(column_url):
@@ -380,10 +439,12 @@ SITE_MAP_TEXT = re.compile(r"^(?:网站地图|站点地图|网站导航|sitemap)
 def site_map_links(html: str, base_url: str) -> list[str]:
     """The page's links to the site map (网站地图), which lists every column by name."""
     found: list[str] = []
-    for node in HTMLParser(html).css("a[href]"):
+    tree = HTMLParser(html)
+    resolve = link_base(tree, base_url)
+    for node in tree.css("a[href]"):
         href = (node.attributes.get("href") or "").strip()
         if SITE_MAP_TEXT.match(link_text(node)) and href and not href.startswith(("javascript:", "#")):
-            found.append(urljoin(base_url, href).split("#", 1)[0])
+            found.append(urljoin(resolve, href).split("#", 1)[0])
     return list(dict.fromkeys(found))
 
 
@@ -555,11 +616,13 @@ def top_level_scripts(html: str) -> str:
 def frame_sources(html: str, url: str) -> list[str]:
     """Same-site `<iframe>`/`<frame>` pages: a column whose list lives in a frame."""
     found: list[str] = []
-    for node in HTMLParser(html).css("iframe[src], frame[src]"):
+    tree = HTMLParser(html)
+    resolve = link_base(tree, url)
+    for node in tree.css("iframe[src], frame[src]"):
         src = (node.attributes.get("src") or "").strip()
         if not src or src.startswith(("javascript:", "about:", "data:", "#")):
             continue
-        resolved = urljoin(url, src).split("#", 1)[0]
+        resolved = urljoin(resolve, src).split("#", 1)[0]
         if resolved.startswith(("http://", "https://")) and same_site(url, resolved) and resolved not in found \
                 and not attachment_extension(resolved):
             found.append(resolved)
@@ -583,7 +646,10 @@ def looks_like_report_column(tree: HTMLParser, url: str) -> bool:
     """The page is an annual-report column by its own name (title, ColumnName, heading, breadcrumb) or URL."""
     if REPORT_COLUMN_URL.search(urlsplit(url).path):
         return True
-    if REPORT_COLUMN_TEXT.search(page_meta(tree).get("columnname", "")):
+    column_name = page_meta(tree).get("columnname", "")
+    if names_other_report(column_name):
+        return False
+    if REPORT_COLUMN_TEXT.search(column_name):
         return True
     for selector in COLUMN_HEADINGS:
         for node in tree.css(selector)[:3]:
@@ -611,5 +677,7 @@ def unverified_report_link(text: str, url: str, in_report_column: bool, page_url
     if column_shaped(url, page_url):
         return False   # a per-year or per-town column, read as a sub-column
     if TRUNCATED.search(text):
+        if OTHER_KIND_WORDS.search(text) and "信息公开" not in text:
+            return False   # 遂昌县2023年政府网站工作年…: what is left already names another kind of report
         return bool(REPORT_WORDS.search(text)) or in_report_column
     return in_report_column and bool(BARE_REPORT_TEXT.match(text))

@@ -204,3 +204,54 @@ def find_api_pager(rendered: RenderedPage) -> ApiPager | None:
         if number is not None:
             return ApiPager(response, number)
     return None
+
+
+LOAD_MORE_TEXT = re.compile(r"^(?:点击)?(?:加载更多|查看更多|显示更多|加载下一页)")
+CONCATENATED_PAGE = re.compile(r"""(['"])([^'"\s<>]+?[?&](\w+)=)\1\s*\+\s*[\w$.]+""")
+CALL_WITH_PAGE = re.compile(r"""\$\.(get|getJSON|post)\(\s*(['"])([^'"\s<>]+)\2\s*,\s*\{([^{}]*)\}""")
+LITERAL_FIELD = re.compile(r"""(\w+)\s*:\s*(?:(['"])([^'"]*)\2|(-?\d+))""")
+PAGE_FIELD = re.compile(r"""(\w+)\s*:\s*[A-Za-z_$][\w$.]*(?:\s*[+-]\s*\d+)?\s*(?:,|$)""")
+
+
+@dataclass(frozen=True)
+class LoadMore:
+    """The list endpoint a 加载更多 button's inline script asks for, page by page (no browser needed)."""
+    url: str
+    method: str
+    fields: tuple[tuple[str, str], ...]
+    page_key: str
+
+    def request(self, number: int) -> tuple[str, str, RequestData]:
+        pairs = [*self.fields, (self.page_key, str(number))]
+        if self.method == "POST":
+            return self.url, "POST", dict(pairs)
+        return f"{self.url}{'&' if '?' in self.url else '?'}{urlencode(pairs)}", "GET", None
+
+
+def load_more_endpoint(text: str, url: str) -> LoadMore | None:
+    """A static list whose 加载更多 control (a button, or a link going nowhere) runs an inline script that asks a
+    same-host endpoint for the next page: `$.get('/nb/list.json', {page: n})` or `'/nb/list.json?page=' + n`."""
+    tree = HTMLParser(text)
+    controls = [node for node in tree.css("a, button, span, div, input[type=button]")
+                if LOAD_MORE_TEXT.match(clean_text(node.attributes.get("value") or node.text()))
+                and not (node.tag == "a" and LINKISH.search(node.attributes.get("href") or ""))]
+    if not controls:
+        return None
+    host = urlsplit(url).netloc
+    for script in tree.css("script:not([src])"):
+        body = script.text() or ""
+        for call in CALL_WITH_PAGE.finditer(body):
+            fields = [(m.group(1), m.group(3) if m.group(3) is not None else m.group(4))
+                      for m in LITERAL_FIELD.finditer(call.group(4))]
+            keys = [m.group(1) for m in PAGE_FIELD.finditer(call.group(4)) if m.group(1).lower() in PAGE_KEYS]
+            endpoint = urljoin(url, call.group(3))
+            if keys and urlsplit(endpoint).netloc == host:
+                return LoadMore(endpoint, "POST" if call.group(1) == "post" else "GET",
+                                tuple(pair for pair in fields if pair[0] != keys[0]), keys[0])
+        for found in CONCATENATED_PAGE.finditer(body):
+            endpoint = urljoin(url, found.group(2))
+            if found.group(3).lower() in PAGE_KEYS and urlsplit(endpoint).netloc == host:
+                base, _, query = endpoint.rpartition("?")
+                pairs = [pair for pair in parse_qsl(query, keep_blank_values=True) if pair[0] != found.group(3)]
+                return LoadMore(base, "GET", tuple(pairs), found.group(3))
+    return None

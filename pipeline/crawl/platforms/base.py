@@ -11,12 +11,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import ClassVar
-from urllib.parse import parse_qsl, urljoin, urlsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser, LexborNode as Node
 
 from pipeline.crawl.discovery import (
-    Attachment, clean_text, find_attachments, link_text, looks_like_report_column, page_meta, parse_date,
+    Attachment, clean_text, find_attachments, link_base, link_text, looks_like_report_column, page_meta, parse_date,
     recognise_report_title, site_id_division, unverified_report_link,
 )
 
@@ -45,6 +45,7 @@ class ListingEntry:
     publisher: str | None = None
     report_year: int | None = None   # set when the URL itself says "the report for year N" (Hanweb fbtime=)
     verify: bool = False             # a cut title or a bare one (2023年, 年度报告) in the report list: judge by the document
+    outside_list: bool = False       # a report-titled link outside the list block (a 相关链接 box): may be a neighbour's
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,8 @@ BLOCK_MIN_LINKS = 1
 
 
 def _item(link: Node) -> Node | None:
+    if link.tag != "a" and link.tag in LISTING_CONTAINERS:
+        return link   # a row or item that is itself the link (onclick, data-href)
     container = link.parent
     while container is not None and container.tag not in LISTING_CONTAINERS:
         container = container.parent
@@ -84,6 +87,9 @@ def entry_title(link: Node) -> str:
     text of its row (a 索引号 / 信息名称 / 日期 table whose name cell is not the link)."""
     title = clean_text(link.attributes.get("title") or link.text())
     item = _item(link)
+    if link.tag != "a" and item is link:   # a row that is the link: its name cell, not its number and date
+        named = [clean_text(child.text()) for child in link.iter() if CJK.search(child.text() or "")]
+        return max(named, key=len) if named else title
     if not GENERIC_LINK_TEXT.match(title) or item is None:
         return title
     cells = [clean_text(child.text()) for child in item.iter() if child.tag != "a" and child.css_first("a") is None]
@@ -94,10 +100,19 @@ def entry_title(link: Node) -> str:
 OPENER_ARGUMENT = re.compile(r"""\(\s*['"]([^'"\s]*[/.][^'"\s]*)['"]""")   # openDetail('/xxgk/1.html')
 
 
+ROW_LINKS = "a[href], a[onclick], [data-href], [data-url], tr[onclick], li[onclick], dd[onclick], div[onclick]"
+
+
 def link_target(link: Node) -> str | None:
     """Where a link goes: its href, or, for `href="javascript:…"`, the path its script opens
-    (`window.open('…')`, `location.href='…'`, `openDetail('/xxgk/1.html')`)."""
-    href = (link.attributes.get("href") or "").strip()
+    (`window.open('…')`, `location.href='…'`, `openDetail('/xxgk/1.html')`); a row or item that is
+    itself the link says it in `data-href`/`data-url` or its `onclick` script."""
+    if link.tag == "a":
+        href = (link.attributes.get("href") or "").strip()
+    elif any(not (inner.attributes.get("href") or "").strip().startswith(("javascript:", "#")) for inner in link.css("a[href]")):
+        return None   # a block holding real links (a list under a data-url for its script): its links are the entries
+    else:
+        href = (link.attributes.get("data-href") or link.attributes.get("data-url") or "").strip()
     if href and not href.startswith(("javascript:", "mailto:", "#")):
         return href
     script = f"{href} {link.attributes.get('onclick') or ''}"
@@ -114,7 +129,7 @@ def report_link_block(tree: HTMLParser) -> list[Node] | None:
     """
     blocks: dict[int, list[Node]] = {}
     scores: dict[int, int] = {}
-    for link in tree.css("a[href], a[onclick]"):
+    for link in tree.css(ROW_LINKS):
         if link_target(link) is None:
             continue
         item = _item(link)
@@ -159,6 +174,28 @@ def script_page_url(tree: HTMLParser, function: str, number: str) -> str | None:
     return None
 
 
+def form_page(tree: HTMLParser, function: str, number: str, base: str) -> list[PageRequest]:
+    """Page `number` of a pager function that sets a form's page field and submits it
+    (`function toPage(n){document.getElementById('pageNo').value=n;form.submit();}`): the form's fields with the
+    page field set, sent by the form's method. Nothing when the field already holds `number` (never page 1 again)."""
+    definition = re.compile(r"function\s+%s\s*\([^)]*\)\s*\{(.*?)\}" % re.escape(function), re.S)
+    if not any((found := definition.search(script.text() or "")) and "submit(" in found.group(1)
+               for script in tree.css("script")):
+        return []
+    for form in tree.css("form"):
+        fields = {node.attributes["name"]: node.attributes.get("value") or "" for node in form.css("input[name]")
+                  if (node.attributes.get("type") or "text").lower() in ("hidden", "text")}
+        key = next((name for name in fields if PAGE_KEY.fullmatch(name)), None)
+        if key is None or fields[key] == number:
+            continue
+        fields[key] = number
+        action = urljoin(base, (form.attributes.get("action") or "").strip()).split("#", 1)[0]
+        if (form.attributes.get("method") or "get").lower() == "post":
+            return [PageRequest(action, "POST", tuple(fields.items()))]
+        return [PageRequest(f"{action.split('?', 1)[0]}?{urlencode(fields)}")]
+    return []
+
+
 def listing_family(url: str) -> tuple[str, str, str, frozenset[tuple[str, str]]]:
     """What the pages of one list share: host, folder, file stem without its page number (`index`, `index_2`
     and the bare folder are one), and the query apart from its page parameter."""
@@ -173,6 +210,7 @@ def numbered_pages(tree: HTMLParser, page_url: str) -> list[PageRequest]:
     """Pages 2… a pager names only by number (`2`, `[3]`, `第4页`, or a 共N页 jump `<select>`'s options),
     in the same list as this page. Page 1 is never among them: the crawl starts there."""
     family = listing_family(page_url)
+    resolve = link_base(tree, page_url)
     found: list[PageRequest] = []
     candidates = [(node.attributes.get("href"), node.text()) for node in tree.css("a[href]")]
     candidates += [(node.attributes.get("value"), node.text()) for node in tree.css("select option[value]")]
@@ -181,7 +219,7 @@ def numbered_pages(tree: HTMLParser, page_url: str) -> list[PageRequest]:
         target = (target or "").strip()
         if not number or int(number.group(1) or number.group(2)) < 2 or not target or target.startswith(("javascript:", "#")):
             continue
-        url = urljoin(page_url, target).split("#", 1)[0]
+        url = urljoin(resolve, target).split("#", 1)[0]
         if url != page_url.split("#", 1)[0] and listing_family(url) == family and PageRequest(url) not in found:
             found.append(PageRequest(url))
     return found
@@ -209,6 +247,7 @@ class PlatformAdapter:
         chosen by what it holds, not by the first selector that matches.
         """
         tree = HTMLParser(page.text)
+        resolve = link_base(tree, page.url)
         block = report_link_block(tree)
         if block is None:
             links: list[Node] = []
@@ -216,12 +255,14 @@ class PlatformAdapter:
                 links = tree.css(selector)
                 if links:
                     break
-            return Listing(entries=self._entries_from_links(links or tree.css("a[href]"), page.url),
+            return Listing(entries=self._entries_from_links(links or tree.css("a[href]"), resolve),
                            next_pages=self.next_pages(page))
         in_block = {link.mem_id for link in block}
         elsewhere = [link for link in tree.css("a[href]") if link.mem_id not in in_block
                      and recognise_report_title(link.attributes.get("title") or link.text())]
-        entries = self._entries_from_links(block + elsewhere, page.url)
+        outside = {entry.url for entry in self._entries_from_links(elsewhere, resolve)}
+        outside -= {entry.url for entry in self._entries_from_links(block, resolve)}
+        entries = [replace(entry, outside_list=entry.url in outside) for entry in self._entries_from_links(block + elsewhere, resolve)]
         report_column = looks_like_report_column(tree, page.url) or any(recognise_report_title(e.title) for e in entries)
         entries = [replace(entry, verify=True) if unverified_report_link(entry.title, entry.url, report_column, page.url)
                    else entry
@@ -237,26 +278,30 @@ class PlatformAdapter:
         page's form state with `__EVENTTARGET` set. Without a 下一页, the pager's numbered links.
         """
         tree = HTMLParser(page.text)
+        resolve = link_base(tree, page.url)
         for link in tree.css("a"):
             if not NEXT_PAGE_TEXT.match(link_text(link)):
                 continue
             href = (link.attributes.get("href") or "").strip()
             if href and not href.startswith(("javascript:", "#")):
-                return self._next(page, urljoin(page.url, href).split("#", 1)[0])
+                return self._next(page, urljoin(resolve, href).split("#", 1)[0])
             script = f"{href} {link.attributes.get('onclick') or ''}"
             postback = POSTBACK.search(script)
             if postback:
                 return self._postback(page, tree, postback.group(1), postback.group(2))
             literal = SCRIPT_URL.search(script)
             if literal:
-                return self._next(page, urljoin(page.url, literal.group(1)).split("#", 1)[0])
+                return self._next(page, urljoin(resolve, literal.group(1)).split("#", 1)[0])
             for call in PAGE_CALL.finditer(script):
                 built = script_page_url(tree, call.group(1), call.group(2))
                 if built:
-                    return self._next(page, urljoin(page.url, built).split("#", 1)[0])
+                    return self._next(page, urljoin(resolve, built).split("#", 1)[0])
+                posted = form_page(tree, call.group(1), call.group(2), resolve)
+                if posted:
+                    return posted
         written = WRITTEN_NEXT_LINK.search(" ".join(node.text() or "" for node in tree.css("script")))
         if written:
-            return self._next(page, urljoin(page.url, written.group(1)).split("#", 1)[0])
+            return self._next(page, urljoin(resolve, written.group(1)).split("#", 1)[0])
         return numbered_pages(tree, page.url)
 
     @staticmethod
@@ -273,7 +318,8 @@ class PlatformAdapter:
                 fields[node.attributes["name"]] = node.attributes.get("value") or ""
         fields.update({"__EVENTTARGET": target, "__EVENTARGUMENT": argument})
         action = (form.attributes.get("action") or "") if form is not None else ""
-        return [PageRequest(urljoin(page.url, action or page.url).split("#", 1)[0], "POST", tuple(fields.items()))]
+        base = link_base(tree, page.url)
+        return [PageRequest(urljoin(base, action) if action else page.url.split("#", 1)[0], "POST", tuple(fields.items()))]
 
     def parse_article(self, page: Page) -> Article:
         tree = HTMLParser(page.text)
