@@ -6,6 +6,7 @@ recorded in the registry.
 """
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 from collections import Counter
@@ -55,18 +56,34 @@ def format_health(rows: Sequence[PortalHealth], *, limit: int | None = None) -> 
 
 
 def write_health_json(rows: Sequence[PortalHealth], path: Path, *, run_id: str) -> None:
-    """Write a run's outcomes atomically (the operator may be reading the previous file)."""
-    document = {
-        "run_id": run_id,
-        "health": [{**asdict(row), "checked_at": row.checked_at.isoformat()} for row in rows],
-    }
+    """Write a run's outcomes atomically (the operator may be reading the previous file).
+
+    Province runs crawl at the same time and each knows only its own portals, so the file is
+    merged under a lock: tonight's rows replace those portals' rows, other portals keep their last.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(path.suffix + ".tmp")
+    with open(path.with_name(path.name + ".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        tonight = {row.portal_id for row in rows}
+        kept = [row for row in _readable_health(path) if row.portal_id not in tonight]
+        document = {
+            "run_id": run_id,
+            "health": [{**asdict(row), "checked_at": row.checked_at.isoformat()} for row in [*kept, *rows]],
+        }
+        temporary = path.with_suffix(path.suffix + ".tmp")
+        try:
+            temporary.write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+            os.replace(temporary, path)
+        finally:
+            temporary.unlink(missing_ok=True)
+
+
+def _readable_health(path: Path) -> list[PortalHealth]:
+    """The rows an earlier run left, or none when there is no file or it cannot be read."""
     try:
-        temporary.write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
+        return read_health_json(path)
+    except ValueError:
+        return []
 
 
 def read_health_json(path: Path) -> list[PortalHealth]:

@@ -47,3 +47,19 @@ def test_a_broken_health_file_is_a_clear_error(tmp_path):
     (tmp_path / "h.json").write_text('{"health": [{"portal_id": "a"}]}', encoding="utf-8")
     with pytest.raises(ValueError, match="not a crawl health file"):
         read_health_json(tmp_path / "h.json")
+
+
+def test_province_runs_merge_their_portals_into_one_health_file(tmp_path):
+    path = tmp_path / "h.json"
+    write_health_json([row("zj-a", "ok", 2), row("zj-b", "blocked")], path, run_id="zhejiang")
+    write_health_json([row("gd-a", "no_reports")], path, run_id="guangdong")
+    write_health_json([row("zj-b", "ok", 3)], path, run_id="zhejiang-rerun")
+    assert sorted(read_health_json(path), key=lambda r: r.portal_id) == [
+        row("gd-a", "no_reports"), row("zj-a", "ok", 2), row("zj-b", "ok", 3)]
+
+
+def test_an_unreadable_health_file_is_replaced_by_the_next_run(tmp_path):
+    path = tmp_path / "h.json"
+    path.write_text("{ not json", encoding="utf-8")
+    write_health_json([row("a", "ok")], path, run_id="n1")
+    assert read_health_json(path) == [row("a", "ok")]
