@@ -66,3 +66,18 @@ def test_the_load_keeps_the_condensed_table_equal_to_the_facts(tmp_path):
         uncertain_left_out = con.execute("SELECT denied_count FROM out_applications_by_report a "
                                          "JOIN core_report r USING (report_id) WHERE r.division_code = '330424104'").fetchone()
         assert uncertain_left_out == (None,)
+
+
+def test_region_year_coverage_counts_the_registry_counties_in_or_around_each_region():
+    with connect_published(demo_layout().warehouse) as con:
+        expected = con.execute("""
+            SELECT g.report_year, g.division_code,
+                (SELECT count(*) FROM out_registry_counties e
+                 WHERE starts_with(e.county_code, g.division_code) OR starts_with(g.division_code, e.county_code))
+            FROM (SELECT DISTINCT report_year, division_code FROM out_report_region r
+                  WHERE report_id IN (SELECT report_id FROM out_applications_by_report)) g
+            ORDER BY ALL""").fetchall()
+        assert any(count for *_, count in expected)
+        actual = con.execute("SELECT report_year, division_code, counties_expected_count "
+                             "FROM out_applications_by_region_year ORDER BY ALL").fetchall()
+        assert actual == expected
