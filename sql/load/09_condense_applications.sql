@@ -1,21 +1,25 @@
--- Table 三 of tonight's new and changed reports, condensed as migration 0011 condensed the history.
+-- Table 三 of tonight's new and changed reports, condensed as migrations 0011 and 0013 condensed the history.
+CREATE OR REPLACE TEMP TABLE incoming_application_cells AS
+SELECT report_id, template, "row" AS row_key, col AS col_key, value, list_contains(coalesce(flags, []), 'uncertain') AS is_uncertain
+FROM incoming_cells
+WHERE "table" = 'applications' AND report_id IN (SELECT report_id FROM changed_reports);
+INSERT INTO core_report_application_rows
+SELECT
+    report_id,
+    row_key,
+    CAST(COALESCE(
+        max(value) FILTER (WHERE col_key = 'total'),
+        sum(value) FILTER (WHERE col_key <> 'total')
+    ) AS BIGINT) AS applications_count
+FROM incoming_application_cells
+WHERE NOT is_uncertain AND value IS NOT NULL
+GROUP BY report_id, row_key
+ORDER BY report_id, row_key;
 INSERT INTO core_report_applications
-WITH cells AS (
-    SELECT report_id, template, "row" AS row_key, col AS col_key, value, list_contains(coalesce(flags, []), 'uncertain') AS is_uncertain
-    FROM incoming_cells
-    WHERE "table" = 'applications' AND report_id IN (SELECT report_id FROM changed_reports)
-),
-by_row AS (
-    SELECT
-        report_id,
-        row_key,
-        CAST(COALESCE(
-            max(value) FILTER (WHERE col_key = 'total'),
-            sum(value) FILTER (WHERE col_key <> 'total')
-        ) AS BIGINT) AS applications_count
-    FROM cells
-    WHERE NOT is_uncertain AND value IS NOT NULL
-    GROUP BY report_id, row_key
+WITH by_row AS (
+    SELECT report_id, row_key, applications_count
+    FROM core_report_application_rows
+    WHERE report_id IN (SELECT report_id FROM changed_reports)
 ),
 by_report AS (
     SELECT
@@ -51,7 +55,7 @@ by_applicant AS (
         CAST(max(value) FILTER (WHERE row_key = 'total_processed' AND col_key = 'legal_service_agency') AS BIGINT) AS total_processed_legal_service_agency_count,
         CAST(max(value) FILTER (WHERE row_key = 'total_processed' AND col_key = 'other_organization') AS BIGINT) AS total_processed_other_organization_count,
         CAST(max(value) FILTER (WHERE row_key = 'total_processed' AND col_key = 'total') AS BIGINT) AS total_processed_total_count
-    FROM cells
+    FROM incoming_application_cells
     WHERE NOT is_uncertain
     GROUP BY report_id
 )

@@ -1,5 +1,6 @@
-"""core_report_applications (migration 0011): table 三 condensed once per report by the load. The
-views read from it must return what aggregating the fact rows returns, after any night."""
+"""core_report_applications and core_report_application_rows (migrations 0011, 0013): table 三 condensed
+once per report by the load. The views that read them must return what aggregating the fact rows
+returns, after any night."""
 import pytest
 
 from pipeline.warehouse.publish import connect_published
@@ -26,6 +27,12 @@ SELECT report_id, {", ".join(f"CAST(sum(n) FILTER (WHERE row_key {test}) AS BIGI
                              for group, test in GROUPS.items())}
 FROM per_row GROUP BY report_id
 """
+ROWS_FROM_FACTS = """
+SELECT report_id, row_key,
+    CAST(round(CASE WHEN count(*) FILTER (WHERE col_key = 'total') > 0 THEN max(value) FILTER (WHERE col_key = 'total')
+                    ELSE sum(value) END) AS BIGINT)
+FROM core_fact_applications WHERE NOT is_uncertain AND value IS NOT NULL GROUP BY report_id, row_key
+"""
 BY_APPLICANT_FROM_FACTS = f"""
 SELECT report_id, any_value(template),
     {", ".join(f"CAST(max(value) FILTER (WHERE row_key = '{row}' AND col_key = '{col}') AS BIGINT)"
@@ -35,7 +42,7 @@ FROM core_fact_applications WHERE NOT is_uncertain GROUP BY report_id
 
 
 def assert_views_match_facts(con):
-    for view, expected_sql in (("out_applications_by_report", BY_REPORT_FROM_FACTS),
+    for view, expected_sql in (("out_application_rows", ROWS_FROM_FACTS), ("out_applications_by_report", BY_REPORT_FROM_FACTS),
                                ("out_applications_by_applicant", BY_APPLICANT_FROM_FACTS)):
         expected = sorted(con.execute(expected_sql).fetchall())
         assert expected, view
@@ -60,6 +67,8 @@ def test_the_load_keeps_the_condensed_table_equal_to_the_facts(tmp_path):
     with connect_published(published) as con:
         assert_views_match_facts(con)
         assert con.execute("SELECT count(*), count(DISTINCT report_id) FROM core_report_applications").fetchone() == (4, 4)
+        assert con.execute("SELECT count(*) FROM (SELECT DISTINCT report_id, row_key FROM core_report_application_rows)").fetchone() == \
+            con.execute("SELECT count(*) FROM core_report_application_rows").fetchone()
         zeku = con.execute("SELECT new_received_count, granted_count FROM out_applications_by_report a "
                            "JOIN core_report r USING (report_id) WHERE r.division_code = '632323'").fetchall()
         assert zeku == [(900, 7)]
