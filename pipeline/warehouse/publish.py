@@ -37,16 +37,17 @@ def connect_working(path: Path, memory_limit_mb: int | None = None) -> duckdb.Du
     return duckdb.connect(str(path), config=config)
 
 
-def prepare_working(published: Path, working: Path) -> None:
+def prepare_working(published: Path, working: Path, memory_limit_mb: int | None = None) -> None:
     """Start the working file from the published warehouse (or empty) and bring its schema up to date.
 
     A working file already at `working` is discarded: the published file is the last good state.
+    Migrations that rewrite the fact tables run under the load's memory limit, spilling beyond it.
     """
     working.parent.mkdir(parents=True, exist_ok=True)
     discard_working(working)
     if published.exists():
         shutil.copyfile(published, working)
-    con = connect_working(working)
+    con = connect_working(working, memory_limit_mb)
     try:
         migrate(con)
         con.execute("CHECKPOINT")
