@@ -26,7 +26,7 @@ from pipeline.warehouse import sqlfiles
 from pipeline.warehouse.migrate import migrate
 
 STORAGE_COMPATIBILITY = "v1.1.0"
-COMPACT_AT_FREE_SHARE = 0.15   # a working file with more of its blocks free is rebuilt before publishing
+COMPACT_AT_FREE_SHARE = 0.10   # a working file with more of its blocks free is rebuilt before publishing
 
 
 def connect_working(path: Path, memory_limit_mb: int | None = None) -> duckdb.DuckDBPyConnection:
