@@ -3,8 +3,10 @@
 DuckDB allows one writer per file, and a second process cannot open a file another process
 writes. So readers (analysts, dashboards, `gongkai sql`) only ever open the *published* file,
 and a night never writes it: it copies the published file to a working file, migrates and loads
-that, checkpoints it, and `os.replace`s it onto the published path. A reader that has the old
-file open keeps reading the old inode undisturbed; the next connection sees the new night.
+that, checkpoints it (rebuilding it from its live rows when deletes left too much of it free),
+and `os.replace`s it onto the published path. A reader that has the old file open keeps reading
+the old inode undisturbed; the next connection sees the new night. README.md ("The warehouse")
+says why this copy-and-swap stays the design at national scale.
 
 Files are written with storage_compatibility_version v1.1.0 so the DuckDB 1.1+ engines that BI
 tools bundle open the published warehouse (duckdb-engine itself asks only duckdb>=0.5: a Superset
