@@ -406,7 +406,7 @@ def load_warehouse(config: NightConfig, run_id: str, started_at: datetime | None
     paths = config.paths
     working = paths.working_warehouse(run_id)
     try:
-        prepare_working(paths.warehouse, working)
+        prepare_working(paths.warehouse, working, config.load_memory_mb)
         log.info("warehouse: loading into %s", working.name)
         documents = _read_crawl(config, "documents", None)
         night = NightInput(

@@ -34,11 +34,12 @@ LOAD_STEPS = (
     "load/06_insert_publishers.sql",
     "load/07_insert_reports.sql",
     "load/08_insert_facts.sql",
-    "load/09_insert_checks.sql",
-    "load/10_record_run.sql",
-    "load/11_record_portal_columns.sql",
-    "load/12_upsert_cell_dictionary.sql",
-    "load/13_drop_incoming.sql",
+    "load/09_condense_applications.sql",
+    "load/10_insert_checks.sql",
+    "load/11_record_run.sql",
+    "load/12_record_portal_columns.sql",
+    "load/13_upsert_cell_dictionary.sql",
+    "load/14_drop_incoming.sql",
 )
 
 DOCUMENT_SCHEMA: dict[str, pl.DataType] = {

@@ -3,8 +3,10 @@
 DuckDB allows one writer per file, and a second process cannot open a file another process
 writes. So readers (analysts, dashboards, `gongkai sql`) only ever open the *published* file,
 and a night never writes it: it copies the published file to a working file, migrates and loads
-that, checkpoints it, and `os.replace`s it onto the published path. A reader that has the old
-file open keeps reading the old inode undisturbed; the next connection sees the new night.
+that, checkpoints it (rebuilding it from its live rows when deletes left too much of it free),
+and `os.replace`s it onto the published path. A reader that has the old file open keeps reading
+the old inode undisturbed; the next connection sees the new night. README.md ("The warehouse")
+says why this copy-and-swap stays the design at national scale.
 
 Files are written with storage_compatibility_version v1.1.0 so the DuckDB 1.1+ engines that BI
 tools bundle open the published warehouse (duckdb-engine itself asks only duckdb>=0.5: a Superset
@@ -21,9 +23,12 @@ from pathlib import Path
 
 import duckdb
 
+from pipeline.config import WORKING_SUFFIX
+from pipeline.warehouse import sqlfiles
 from pipeline.warehouse.migrate import migrate
 
 STORAGE_COMPATIBILITY = "v1.1.0"
+COMPACT_AT_FREE_SHARE = 0.10   # a working file with more of its blocks free is rebuilt before publishing
 
 
 def connect_working(path: Path, memory_limit_mb: int | None = None) -> duckdb.DuckDBPyConnection:
@@ -34,16 +39,17 @@ def connect_working(path: Path, memory_limit_mb: int | None = None) -> duckdb.Du
     return duckdb.connect(str(path), config=config)
 
 
-def prepare_working(published: Path, working: Path) -> None:
+def prepare_working(published: Path, working: Path, memory_limit_mb: int | None = None) -> None:
     """Start the working file from the published warehouse (or empty) and bring its schema up to date.
 
     A working file already at `working` is discarded: the published file is the last good state.
+    Migrations that rewrite the fact tables run under the load's memory limit, spilling beyond it.
     """
     working.parent.mkdir(parents=True, exist_ok=True)
     discard_working(working)
     if published.exists():
         shutil.copyfile(published, working)
-    con = connect_working(working)
+    con = connect_working(working, memory_limit_mb)
     try:
         migrate(con)
         con.execute("CHECKPOINT")
@@ -59,15 +65,43 @@ def discard_working(working: Path) -> None:
 
 @contextmanager
 def working_connection(working: Path, memory_limit_mb: int | None = None):
-    """Open the working file for a load; checkpoint on success so the file is self-contained."""
+    """Open the working file for a load; checkpoint on success so the file is self-contained, and
+    compact it when deletes have left too much of it free."""
     if not working.exists():
         raise FileNotFoundError(f"no working warehouse at {working}: prepare it first (prepare_working)")
     con = connect_working(working, memory_limit_mb)
     try:
         yield con
         con.execute("CHECKPOINT")
+        bloated = free_share(con) > COMPACT_AT_FREE_SHARE
     finally:
         con.close()
+    if bloated:
+        compact(working, memory_limit_mb)
+
+
+def free_share(con: duckdb.DuckDBPyConnection) -> float:
+    """The share of the file's blocks that hold nothing (left by deleted and replaced rows)."""
+    total, free = con.execute(sqlfiles.query_text("queries/database_blocks.sql")).fetchone()
+    return free / total if total else 0.0
+
+
+def compact(working: Path, memory_limit_mb: int | None = None) -> None:
+    """Rebuild the working file from its live rows and put it in place of the working file.
+
+    DuckDB reuses free blocks but never returns them, and a deleted row keeps its place in its row
+    group until the group is rewritten: a night that replaces 1% of reports grows the file by a few
+    percent, and it never shrinks back. A rebuild costs one read and one write of the live data.
+    """
+    compacted = working.with_name(f"{working.name.removesuffix(WORKING_SUFFIX)}.compacting{WORKING_SUFFIX}")   # recovery finds it
+    discard_working(compacted)
+    try:
+        with duckdb.connect(config={"memory_limit": f"{memory_limit_mb}MB"} if memory_limit_mb else {}) as con:
+            sqlfiles.run_file(con, "publish/compact.sql", {"working": str(working), "compacted": str(compacted)})
+    except BaseException:
+        discard_working(compacted)
+        raise
+    os.replace(compacted, working)
 
 
 def publish(working: Path, published: Path) -> None:

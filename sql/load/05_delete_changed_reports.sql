@@ -5,5 +5,7 @@ DELETE FROM core_fact_enforcement WHERE report_id IN (SELECT report_id FROM chan
 DELETE FROM core_fact_fees WHERE report_id IN (SELECT report_id FROM changed_reports);
 DELETE FROM core_fact_procurement WHERE report_id IN (SELECT report_id FROM changed_reports);
 DELETE FROM core_fact_review_litigation WHERE report_id IN (SELECT report_id FROM changed_reports);
+DELETE FROM core_report_application_rows WHERE report_id IN (SELECT report_id FROM changed_reports);
+DELETE FROM core_report_applications WHERE report_id IN (SELECT report_id FROM changed_reports);
 DELETE FROM core_report_check WHERE report_id IN (SELECT report_id FROM changed_reports);
 DELETE FROM core_report WHERE report_id IN (SELECT report_id FROM changed_reports);

@@ -7,7 +7,7 @@ from pathlib import Path
 import polars as pl
 
 from pipeline.crawl.records import DocumentRecord
-from pipeline.report.frames import build_frames
+from pipeline.report.frames import ReportFrames, build_frames
 from pipeline.report.model import CELL_SCHEMA, CHECK_SCHEMA, ParsedReport, ReportMeta
 from pipeline.warehouse.load import NightInput, load_night
 from pipeline.warehouse.publish import prepare_working, publish, working_connection
@@ -85,3 +85,25 @@ def load_and_publish(published: Path, night_input: NightInput):
         summary = load_night(con, night_input)
     publish(working, published)
     return summary
+
+
+def scaled_night(run_id: str, copies: int, changed: int = 0) -> NightInput:
+    """`copies` × the standard reports, built as frames (no Python object per report) so a night of
+    50,000 reports is quick to make; the first `changed` copies come with a revised document."""
+    base = night(run_id, standard_reports())
+    copy = pl.DataFrame({"copy": pl.int_range(copies, eager=True)})
+    revised = pl.col("copy") < changed
+
+    def spread(frame: pl.DataFrame, keys: tuple[str, ...], revise: str | None = None, suffix: pl.Expr | None = None) -> pl.DataFrame:
+        spread = frame.join(copy, how="cross").with_columns(pl.col(k) + "-" + pl.col("copy").cast(pl.Utf8) for k in keys)
+        if revise:
+            spread = spread.with_columns(pl.when(revised).then(suffix).otherwise(pl.col(revise)).alias(revise))
+        return spread.drop("copy")
+
+    frames = ReportFrames(
+        spread(base.frames.reports, ("report_id", "source_url", "document_sha256"), "document_sha256", pl.col("document_sha256") + "-" + run_id),
+        spread(base.frames.cells, ("report_id",), "value", pl.col("value") + 1),
+        spread(base.frames.checks, ("report_id",)),
+    )
+    return NightInput(run_id, base.started_at, base.regions, spread(base.documents, ("url", "sha256"), "sha256", pl.col("sha256") + "-" + run_id),
+                      base.health, frames)

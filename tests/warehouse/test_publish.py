@@ -3,6 +3,9 @@ import subprocess
 import sys
 import textwrap
 
+import duckdb
+
+from pipeline.warehouse import publish as publish_module
 from pipeline.warehouse.publish import connect_published
 from tests.warehouse.nights import load_and_publish, night, report, standard_reports
 
@@ -40,3 +43,12 @@ def test_reader_holding_published_file_is_never_blocked(tmp_path):
     done, queries, held_reports = out.split()
     assert done == "done" and int(queries) > 10
     assert held_reports == "4"  # the held connection kept reading its own snapshot, undisturbed
+
+
+def test_migrations_run_under_the_load_memory_limit(tmp_path, monkeypatch):
+    seen = []
+    monkeypatch.setattr(publish_module, "migrate", lambda con: seen.append(
+        con.execute("SELECT current_setting('memory_limit')").fetchone()[0]))
+    publish_module.prepare_working(tmp_path / "gongkai.duckdb", tmp_path / "working.duckdb", 300)
+    with duckdb.connect(config={"memory_limit": "300MB"}) as expected:
+        assert seen == [expected.execute("SELECT current_setting('memory_limit')").fetchone()[0]]
