@@ -219,7 +219,10 @@ class BrowserRenderer:
                 return
             seen |= fresh
             number += 1
-            rendered.doms.append(await page.content())
+            try:
+                rendered.doms.append(await page.content())
+            except Exception:   # the click navigated and the page is still changing: keep what was read
+                return
 
     async def _quiet(self) -> None:
         """Wait until a click's requests are answered and the page has had a moment to write them: Playwright's
@@ -238,12 +241,14 @@ class BrowserRenderer:
 
     @staticmethod
     async def _pager_control(page, number: int):
-        """The visible 下一页 control, else the visible element whose whole text is the next page's number."""
+        """The visible 下一页 control, else the visible element whose whole text is the next page's number and that
+        goes nowhere by itself (a script's pager, not a link to some other page that happens to read `2`)."""
         for label in NEXT_PAGE_LABELS:
             candidate = page.get_by_text(label, exact=True)
             if await candidate.count() and await candidate.first.is_visible():
                 return candidate.first
-        candidate = page.locator(f":is(a, button, span, li):text-is('{number}')")
+        candidate = page.locator(f":is(a:not([href]), a[href^='javascript' i], a[href^='#'], a[onclick], button, span:not(:has(a)), li:not(:has(a)))"
+                                 f":text-is('{number}')")
         if await candidate.count() and await candidate.last.is_visible():
             return candidate.last
         return None

@@ -142,8 +142,8 @@ def record_link(texts: dict[str, str]) -> str | None:
 
 
 def record_title(texts: dict[str, str]) -> str | None:
-    """A record's title: under a title-named key, else its longest Chinese text that is no date, link or markup
-    block (`bt`, `wjbt`, `mc`…)."""
+    """A record's title: under a title-named key, else the Chinese text that names a report, else the longest
+    that is no date, link or markup block (`bt`, `wjbt`, `mc`…, beside a summary or a publisher)."""
     def cleaned(value: str) -> str:
         return clean_text(TAG.sub("", html.unescape(value)))
     by_key = next((cleaned(value) for key, value in texts.items() if TITLE_KEY.search(key) and CJK.search(value)), None)
@@ -151,7 +151,8 @@ def record_title(texts: dict[str, str]) -> str | None:
         return by_key
     texts_only = [cleaned(value) for value in texts.values()
                   if CJK.search(value) and not DATE_VALUE.match(value) and "<" not in value and len(value) <= MAX_TITLE]
-    return max(texts_only, key=len, default=None)
+    return next((text for text in texts_only if recognise_report_title(text)), None) or max(texts_only, key=len,
+                                                                                             default=None)
 
 
 def records_from_xml(text: str) -> list[dict[str, str]] | None:

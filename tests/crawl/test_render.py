@@ -319,3 +319,19 @@ def test_a_script_pager_is_clicked_by_its_numbers_until_nothing_new_appears(max_
     assert [name for name in fetcher.asked if name.startswith("api")] == asked, "page 1 is never asked again"
     assert [e.url.rsplit("/", 1)[-1] for e in entries_from_render(rendered)] == [
         f"{n}.html" for n in range(1, min(3, max_clicks + 1) + 1)]
+
+
+def test_a_page_number_that_links_to_another_page_is_not_clicked():
+    import asyncio
+
+    from pipeline.crawl.render import BrowserRenderer
+    require_browser()
+    linked = NUMBERED_PAGER.replace("""'<a href="javascript:;" onclick="go(' + i + ')">'""", """'<a href="/other' + i + '.html">'""")
+    fetcher = CannedFetcher(lambda url: (linked, "text/html") if "/api" not in url else numbered_api(url))
+
+    async def render():
+        async with BrowserRenderer(fetcher, RenderSettings(page_timeout_s=30)) as renderer:
+            return await renderer.render("http://www.example.gov.cn/col/", portal_id="p", click_next=True)
+
+    rendered = asyncio.run(render())
+    assert fetcher.asked == ["", "api?n=1"] and len(rendered.doms) == 1   # the column page, its list, nothing else
