@@ -12,11 +12,11 @@ from pipeline.crawl.render import RenderSettings
 from pipeline.crawl.settings import FetchSettings
 from pipeline.fixtures.catalogue import dynamic_portals
 from pipeline.fixtures.portal import FixtureServer
-from pipeline.fixtures.sites.dynamic import DECOY_COLUMN, POSTED_API, XML_API
+from pipeline.fixtures.sites.dynamic import DECOY_COLUMN, JSONP_API, POSTED_API, XML_API
 from tests.crawl.portal_crawls import CrawledPortals, assert_archived_once_as_the_document_itself, assert_no_decoy_fetched
 from tests.crawl.test_render import require_browser
 
-PORTALS = ("dynamic-xinchang", "dynamic-shengzhou")
+PORTALS = ("dynamic-xinchang", "dynamic-shengzhou", "dynamic-xinjian")
 POLITE = FetchSettings(min_delay_s=0.2, jitter_s=0.0, allow_loopback=True, retries=1, backoff_base_s=0.02,
                        connect_timeout_s=2, read_timeout_s=5)
 
@@ -58,6 +58,8 @@ def test_the_script_pagers_are_followed_to_their_end_and_no_further(crawled):
     assert len(posts) == 3, "pages 1, 2 and 3 by their numbers, none twice"
     pages = [r.path for r in portals.requests["dynamic-shengzhou"] if r.path.startswith(XML_API)]
     assert pages == [f"{XML_API}?ym=2", f"{XML_API}?ym=3"], "page 1 is static: never asked again; page 3 shows no 下一页"
+    pages = [r.path.rsplit("=", 1)[1] for r in portals.requests["dynamic-xinjian"] if r.path.startswith(JSONP_API)]
+    assert pages == ["1", "2", "3", "4", "5"], "page 1 rendered, 2… replayed without the browser until one is empty"
 
 
 def test_the_browser_requests_are_guarded_and_polite(crawled):

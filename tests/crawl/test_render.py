@@ -77,11 +77,14 @@ def test_records_whose_keys_name_nothing_are_read_by_the_shape_of_their_values()
         {"bt": "甲县2023年政府信息公开工作年度报告", "lj": "/art/2024/1.html", "fbrq": "2024-01-20", "tp": "/img/a.jpg"},
         {"wjbt": "甲县2022年政府信息公开工作年度报告", "wjdz": "../files/2022.pdf", "fbsj": "2023-01-18 10:00"},
         {"mc": "首页轮播", "lj": "/a.html", "fj": "/b.pdf"},   # two links and no way to choose: not read
+        {"zy": "根据《中华人民共和国政府信息公开条例》要求，现公布本县2021年度政府信息公开工作情况，欢迎社会各界监督",
+         "wzbt": "甲县2021年政府信息公开工作年度报告", "dz": "/art/2022/3.html"},   # a summary longer than the title
     ]}
     entries = entries_from_data(data, PAGE)
     assert [(e.title, e.url.rsplit("/", 2)[-2:], e.date and e.date.isoformat()) for e in entries] == [
         ("甲县2023年政府信息公开工作年度报告", ["2024", "1.html"], "2024-01-20"),
         ("甲县2022年政府信息公开工作年度报告", ["files", "2022.pdf"], "2023-01-18"),
+        ("甲县2021年政府信息公开工作年度报告", ["2022", "3.html"], None),
     ]
 
 
