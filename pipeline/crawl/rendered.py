@@ -37,7 +37,8 @@ SCRIPT_FETCHES = re.compile(r"XMLHttpRequest|\bfetch\s*\(|\$\.(ajax|get|post|get
                             r"\.json\b|/api/|paramJson", re.IGNORECASE)
 MAX_JSON_DEPTH = 12
 SHELL_MAX_LINKS = 40     # a column page with more links than this is a page, not a shell
-ADVERTISED_PAGES = re.compile(r"共\s*(\d{1,4})\s*页|第?\s*\d{1,4}\s*/\s*(\d{1,4})\s*页")
+ADVERTISED_PAGES = re.compile(r"共\s*(\d{1,4})\s*页|第?\s*\d{1,4}\s*/\s*(\d{1,4})\s*页|页次[:：]?\s*\d{1,4}\s*/\s*(\d{1,4})")
+SCRIPT_PAGER = re.compile(r"total_?pages?\b|page_?count\b|page_?total\b|Math\.ceil\([^)]*total", re.IGNORECASE)
 
 
 def looks_like_script_shell(text: str, url: str) -> bool:
@@ -53,8 +54,9 @@ def looks_like_script_shell(text: str, url: str) -> bool:
 def needs_render(text: str, url: str, *, reports: int, pages_read: int) -> bool:
     """A column page whose list its scripts fill or page: a bare shell with no report read, or — full chrome,
     breadcrumbs and side menus around an empty list container — a page named as the report column that
-    runs data-fetching scripts and either listed no report statically or advertises more pages (共N页) than
-    the static pager reached. Any other column (a 政策解读 shell beside it) is never rendered."""
+    runs data-fetching scripts and either listed no report statically, or advertises more pages (共N页) than
+    the static pager reached, or shows one page and writes its pager from a total in a script. Any other column
+    (a 政策解读 shell beside it) is never rendered."""
     tree = HTMLParser(text)
     if not runs_list_scripts(tree, url):
         return False
@@ -62,13 +64,15 @@ def needs_render(text: str, url: str, *, reports: int, pages_read: int) -> bool:
         return True
     if not looks_like_report_column(tree, url):
         return False
-    return reports == 0 or (advertised_pages(tree) or 0) > pages_read
+    return (reports == 0 or (advertised_pages(tree) or 0) > pages_read
+            or (pages_read == 1 and any(SCRIPT_PAGER.search(script.text() or "") for script in tree.css("script:not([src])"))))
 
 
 def advertised_pages(tree: HTMLParser) -> int | None:
     """How many pages the page's pager says the list has (`共5页`, `1/5页`), None when it says nothing."""
     body = tree.body
-    found = [int(m.group(1) or m.group(2)) for m in ADVERTISED_PAGES.finditer(clean_text(body.text() if body else ""))]
+    found = [int(m.group(1) or m.group(2) or m.group(3))
+             for m in ADVERTISED_PAGES.finditer(clean_text(body.text() if body else ""))]
     return max(found, default=None)
 
 

@@ -116,6 +116,10 @@ LIST_SCRIPT = '<script>var x = new XMLHttpRequest(); x.open("POST", "/api/lb");<
     ("政府信息公开年报", f"{CHROME}<div>共3页</div>{LIST_SCRIPT}", 9, 3, False),          # the static pager read all
     ("政府信息公开年报", f"{CHROME}<div>第1/1页</div>{LIST_SCRIPT}", 4, 1, False),
     ("政策解读", f'<ul id="list"></ul>{LIST_SCRIPT}', 0, 1, True),                      # a bare shell, as before
+    ("政府信息公开年报", f'{CHROME}<div id="pager"></div>{LIST_SCRIPT}'                    # a pager written from a total
+     "<script>pager(Math.ceil(data.total / 10));</script>", 4, 1, True),
+    ("政府信息公开年报", f'{CHROME}<div id="pager"></div>{LIST_SCRIPT}'
+     "<script>pager(Math.ceil(data.total / 10));</script>", 8, 2, False),               # … the static pager followed
 ])
 def test_a_report_column_is_rendered_when_its_scripts_fill_or_page_it(title, body, reports, pages_read, render):
     text = f"<html><head><title>{title}_某县人民政府</title></head><body>{body}</body></html>"
@@ -127,6 +131,7 @@ def test_advertised_pages_are_read_from_the_pager_text():
     from selectolax.lexbor import LexborHTMLParser
     assert advertised_pages(LexborHTMLParser("<body>共 12 条 共 5 页 第1页</body>")) == 5
     assert advertised_pages(LexborHTMLParser("<body>1/4页</body>")) == 4
+    assert advertised_pages(LexborHTMLParser("<body>页次：1/6 每页15条</body>")) == 6
     assert advertised_pages(LexborHTMLParser("<body>暂无</body>")) is None
 
 
