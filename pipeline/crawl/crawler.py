@@ -28,10 +28,10 @@ from pipeline.crawl.fetcher import Fetcher, FetchResult, RawBody, RequestData
 from pipeline.crawl.health import write_health_json
 from pipeline.crawl.platforms import ListingEntry, Page, PageRequest, PlatformAdapter, adapter_for, detect_platform
 from pipeline.crawl.records import CrawlMemory, CrawlOutcome, DocumentRecord, PortalColumns, PortalHealth
-from pipeline.crawl.render import NEXT_PAGE_LABELS, BrowserRenderer, CapturedResponse, RenderSettings, RenderUnavailable
+from pipeline.crawl.render import BrowserRenderer, CapturedResponse, RenderSettings, RenderUnavailable
 from pipeline.crawl.rendered import (
     ApiPager, LoadMore, entries_from_render, entries_from_response, find_api_pager, load_more_endpoint,
-    looks_like_script_shell,
+    needs_render,
 )
 from pipeline.crawl.settings import FetchSettings
 from pipeline.errors import InfrastructureError
@@ -231,6 +231,7 @@ async def read_column(crawl: PortalCrawl, column: ReportColumn, column_index: in
     adapter: PlatformAdapter | None = None
     first_page: tuple[Page, FetchResult] | None = None
     report_fetches: list[Awaitable[object]] = []
+    pages_read = 0
     try:
         while queue and len(visited) < MAX_LISTING_PAGES:
             request = queue.pop(0)
@@ -279,6 +280,7 @@ async def read_column(crawl: PortalCrawl, column: ReportColumn, column_index: in
                        if not entry.verify and unverified_report_link(entry.title, entry.url, True, page.url) else entry
                        for entry in listing.entries if not neighbours_report(crawl.portal, entry, page.url)]
             listed = {entry.url for entry in entries}
+            pages_read += request.url not in frames
             lists_reports = any(recognise_report_title(entry.title) or entry.report_year or entry.verify for entry in entries)
             if (page_index == 1 and (lists_reports or not sub_column)) or not listed <= column_entries:
                 queue.extend(listing.next_pages)   # a later page listing nothing new ends paging
@@ -308,8 +310,9 @@ async def read_column(crawl: PortalCrawl, column: ReportColumn, column_index: in
                 reading.reports += 1
                 report_fetches.append(asyncio.ensure_future(read_report_entry(
                     crawl, adapter, column, (column_index, MAX_LISTING_PAGES + 1, index), entry, page.url)))
-        if (reading.reports == 0 and not reading.sub_columns and first_page is not None and adapter is not None
-                and crawl.renderer is not None and looks_like_script_shell(first_page[0].text, first_page[0].url)):
+        if (first_page is not None and adapter is not None and crawl.renderer is not None
+                and not (reading.reports == 0 and reading.sub_columns)
+                and needs_render(first_page[0].text, first_page[0].url, reports=reading.reports, pages_read=pages_read)):
             page = first_page[0]
             for index, entry in enumerate(await rendered_entries(crawl, page)):
                 if entry.url in crawl.seen_urls or len(crawl.seen_urls) >= MAX_REPORT_ENTRIES:
@@ -338,38 +341,34 @@ def neighbours_report(portal: Portal, entry: ListingEntry, page_url: str) -> boo
 
 
 async def rendered_entries(crawl: PortalCrawl, page: Page) -> list:
-    """The report entries of a script-shell column: rendered once, then paged through its list API.
+    """The report entries of a column its scripts fill or page: rendered once, then paged through its list API.
 
-    The list request the scripts made is replayed by the fetcher with the next page number until a
-    page adds nothing; a list that only its DOM pages is clicked through (下一页) instead.
+    The list request the scripts made is replayed by the fetcher from the page after the last one seen
+    until a page adds nothing; a list whose requests carry no page number is paged in the same render by
+    clicking its pager (下一页 or the next number) instead.
     """
     assert crawl.renderer is not None
     portal = crawl.portal
-    options = dict(portal_id=portal.portal_id, politeness=portal.politeness, extra_domains=portal.extra_domains,
-                   first_body=(page.text.encode("utf-8"), "text/html; charset=utf-8"))
     try:
-        rendered = await crawl.renderer.render(page.url, **options)
-        crawl.rendered_pages += 1
-        crawl.render_seconds += rendered.seconds
-        entries = entries_from_render(rendered)
-        pager = find_api_pager(rendered)
-        if pager is not None:
-            crawl.list_apis.append(pager.describe())
-            entries += await replay_pages(crawl, pager, page.url, {entry.url for entry in entries})
-        elif rendered.doms and any(label in rendered.doms[-1] for label in NEXT_PAGE_LABELS):
-            clicked = await crawl.renderer.render(page.url, click_next=True, **options)
-            crawl.rendered_pages += 1
-            crawl.render_seconds += clicked.seconds
-            known = {entry.url for entry in entries}
-            entries += [entry for entry in entries_from_render(clicked) if entry.url not in known]
+        rendered = await crawl.renderer.render(
+            page.url, portal_id=portal.portal_id, politeness=portal.politeness, extra_domains=portal.extra_domains,
+            first_body=(page.text.encode("utf-8"), "text/html; charset=utf-8"),
+            click_next=lambda settled: find_api_pager(settled) is None)
     except RenderUnavailable as exc:
         crawl.render_notes.append(f"{page.url} is a script shell; not rendered: {exc}")
         return []
+    crawl.rendered_pages += 1
+    crawl.render_seconds += rendered.seconds
+    entries = entries_from_render(rendered)
+    pager = find_api_pager(rendered)
+    if pager is not None:
+        crawl.list_apis.append(pager.describe())
+        entries += await replay_pages(crawl, pager, page.url, {entry.url for entry in entries})
     return [entry for entry in entries if recognise_report_title(entry.title) or entry.report_year]
 
 
 async def replay_pages(crawl: PortalCrawl, pager: ApiPager, page_url: str, known: set[str]) -> list:
-    """Pages 2… of a list API, fetched without the browser; stops at a page with nothing new (never loops)."""
+    """Pages after the last one the browser saw, fetched without it; stops at a page with nothing new (never loops)."""
     found = []
     for number in range(pager.start + 1, pager.start + MAX_LISTING_PAGES):
         url, method, payload = pager.request(number)

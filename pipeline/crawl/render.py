@@ -18,6 +18,7 @@ import asyncio
 import os
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlsplit
 
@@ -32,6 +33,7 @@ CAPTURED_RESOURCE_TYPES = frozenset({"xhr", "fetch", "script", "document"})
 TEXT_TYPES = ("json", "javascript", "xml", "html", "text/plain")
 FORM_TYPE = "application/x-www-form-urlencoded"
 NEXT_PAGE_LABELS = ("下一页", "下页", "后一页")
+CLICK_QUIET_S = 0.3                 # after a pager click: how long the page must be quiet before it is read
 MAX_CAPTURED_CHARS = 2_000_000      # per response: a list API answer is small; keep memory bounded
 
 
@@ -105,6 +107,7 @@ class BrowserRenderer:
         self.pages_rendered = 0
         self.seconds = 0.0
         self._lock = asyncio.Lock()
+        self._in_flight = 0             # browser requests the fetcher is answering (one page renders at a time)
         self._playwright = None
         self._browser = None
         self._unavailable: str | None = None if self.settings.enabled else "rendering is off (gongkai run --no-render)"
@@ -156,8 +159,11 @@ class BrowserRenderer:
 
     async def render(self, url: str, *, portal_id: str, politeness: Politeness | None = None,
                      extra_domains: tuple[str, ...] = (), first_body: tuple[bytes, str] | None = None,
-                     click_next: bool = False) -> RenderedPage:
-        """Render `url` (its body already fetched may be given as `first_body`: (bytes, content type))."""
+                     click_next: bool | Callable[[RenderedPage], bool] = False) -> RenderedPage:
+        """Render `url` (its body already fetched may be given as `first_body`: (bytes, content type)).
+
+        `click_next` pages the list in the browser: always, or when the callable, shown the settled first page
+        (say, finding no list request to replay), says so — one render instead of two."""
         async with self._lock:
             if self.pages_rendered >= self.settings.max_pages_per_night:
                 raise RenderUnavailable(f"the night's cap of {self.settings.max_pages_per_night} rendered pages is reached")
@@ -176,7 +182,7 @@ class BrowserRenderer:
                     await page.goto(url, wait_until="load")
                     await self._settle(page)
                     rendered.doms.append(await page.content())
-                    if click_next:
+                    if click_next(rendered) if callable(click_next) else click_next:
                         await self._click_through(page, rendered)
             except TimeoutError:
                 rendered.doms = rendered.doms or []
@@ -195,29 +201,68 @@ class BrowserRenderer:
             return
 
     async def _click_through(self, page, rendered: RenderedPage) -> None:
-        """Click 下一页 while it changes the list; a DOM seen before ends it (a pager that loops)."""
-        seen = {rendered.doms[-1]}
+        """Page a script-driven list: click 下一页 (or the next page's number) while each click shows links not seen
+        before; a click showing none (a last page, a pager that loops back to page 1) ends it, as does the bound."""
+        seen = set(await self._links(page))
+        number = 1
         for _ in range(self.settings.max_next_clicks):
-            button = None
-            for label in NEXT_PAGE_LABELS:
-                candidate = page.get_by_text(label, exact=True)
-                if await candidate.count():
-                    button = candidate.first
-                    break
-            if button is None:
+            control = await self._pager_control(page, number + 1)
+            if control is None:
                 return
             try:
-                await button.click(timeout=5000)
+                await control.click(timeout=5000)
             except Exception:
                 return
-            await self._settle(page)
-            dom = await page.content()
-            if dom in seen:
+            await self._quiet()
+            fresh = set(await self._links(page)) - seen
+            if not fresh:
                 return
-            seen.add(dom)
-            rendered.doms.append(dom)
+            seen |= fresh
+            number += 1
+            try:
+                rendered.doms.append(await page.content())
+            except Exception:   # the click navigated and the page is still changing: keep what was read
+                return
+
+    async def _quiet(self) -> None:
+        """Wait until a click's requests are answered and the page has had a moment to write them: Playwright's
+        `networkidle` is a load state, reached once per page, so it says nothing after a click."""
+        await asyncio.sleep(CLICK_QUIET_S)
+        while self._in_flight:
+            await asyncio.sleep(CLICK_QUIET_S / 5)
+        await asyncio.sleep(CLICK_QUIET_S)
+
+    @staticmethod
+    async def _links(page) -> list[str]:
+        try:
+            return await page.eval_on_selector_all("a[href]", "nodes => nodes.map(node => node.href)")
+        except Exception:   # the page navigated away mid-read
+            return []
+
+    @staticmethod
+    async def _pager_control(page, number: int):
+        """The visible 下一页 control, else the visible element whose whole text is the next page's number and that
+        goes nowhere by itself (a script's pager, not a link to some other page that happens to read `2`)."""
+        for label in NEXT_PAGE_LABELS:
+            candidate = page.get_by_text(label, exact=True)
+            if await candidate.count() and await candidate.first.is_visible():
+                return candidate.first
+        candidate = page.locator(f":is(a:not([href]), a[href^='javascript' i], a[href^='#'], a[onclick], button, span:not(:has(a)), li:not(:has(a)))"
+                                 f":text-is('{number}')")
+        if await candidate.count() and await candidate.last.is_visible():
+            return candidate.last
+        return None
 
     async def _answer(self, route, rendered: RenderedPage, *, portal_id: str, politeness: Politeness | None,
+                      extra_domains: tuple[str, ...], first_body: tuple[bytes, str] | None) -> None:
+        self._in_flight += 1
+        try:
+            await self._fulfil(route, rendered, portal_id=portal_id, politeness=politeness,
+                               extra_domains=extra_domains, first_body=first_body)
+        finally:
+            self._in_flight -= 1
+
+    async def _fulfil(self, route, rendered: RenderedPage, *, portal_id: str, politeness: Politeness | None,
                       extra_domains: tuple[str, ...], first_body: tuple[bytes, str] | None) -> None:
         request = route.request
         url = request.url

@@ -10,12 +10,13 @@ from __future__ import annotations
 import html
 import json
 import re
+import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-from pipeline.crawl.discovery import clean_text, parse_date, recognise_report_title
+from pipeline.crawl.discovery import clean_text, looks_like_report_column, parse_date, recognise_report_title
 from pipeline.crawl.fetcher import RawBody, RequestData
 from pipeline.crawl.platforms.base import ListingEntry, Page, PlatformAdapter
 from pipeline.crawl.render import FORM_TYPE, CapturedResponse, RenderedPage
@@ -25,6 +26,9 @@ TITLE_KEY = re.compile(r"(title|name|subject|^bt)$", re.IGNORECASE)
 DATE_KEY = re.compile(r"(date|time|day)$", re.IGNORECASE)
 LINKISH = re.compile(r"^(https?://|/|\./|\.\./)|\.(s?html?|jsp|aspx?|php|pdf|docx?|wps|xlsx?)(\?|#|$)", re.IGNORECASE)
 CJK = re.compile(r"[\u4e00-\u9fff]")
+DATE_VALUE = re.compile(r"^\s*(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}")
+IMAGE_LINK = re.compile(r"\.(?:jpe?g|png|gif|bmp|webp|svg)(?:\?|#|$)", re.IGNORECASE)
+MAX_TITLE = 200          # longer Chinese text in a record is its body or summary, not its title
 JSONP = re.compile(r"^\s*[\w$.]+\s*\((?P<body>.*)\)\s*;?\s*$", re.DOTALL)
 TAG = re.compile(r"<[^>]+>")
 PAGE_KEYS = frozenset({"page", "pageno", "pagenum", "pageindex", "currpage", "currentpage", "current", "curpage",
@@ -33,6 +37,8 @@ SCRIPT_FETCHES = re.compile(r"XMLHttpRequest|\bfetch\s*\(|\$\.(ajax|get|post|get
                             r"\.json\b|/api/|paramJson", re.IGNORECASE)
 MAX_JSON_DEPTH = 12
 SHELL_MAX_LINKS = 40     # a column page with more links than this is a page, not a shell
+ADVERTISED_PAGES = re.compile(r"共\s*(\d{1,4})\s*页|第?\s*\d{1,4}\s*/\s*(\d{1,4})\s*页|页次[:：]?\s*\d{1,4}\s*/\s*(\d{1,4})")
+SCRIPT_PAGER = re.compile(r"total_?pages?\b|page_?count\b|page_?total\b|Math\.ceil\([^)]*total", re.IGNORECASE)
 
 
 def looks_like_script_shell(text: str, url: str) -> bool:
@@ -42,11 +48,38 @@ def looks_like_script_shell(text: str, url: str) -> bool:
     a page gets here; a shell of a same-site script file counts (what it fetches is not visible).
     """
     tree = HTMLParser(text)
-    scripts = tree.css("script")
-    if not scripts or len(tree.css("a[href]")) > SHELL_MAX_LINKS:
+    return len(tree.css("a[href]")) <= SHELL_MAX_LINKS and runs_list_scripts(tree, url)
+
+
+def needs_render(text: str, url: str, *, reports: int, pages_read: int) -> bool:
+    """A column page whose list its scripts fill or page: a bare shell with no report read, or — full chrome,
+    breadcrumbs and side menus around an empty list container — a page named as the report column that
+    runs data-fetching scripts and either listed no report statically, or advertises more pages (共N页) than
+    the static pager reached, or shows one page and writes its pager from a total in a script. Any other column
+    (a 政策解读 shell beside it) is never rendered."""
+    tree = HTMLParser(text)
+    if not runs_list_scripts(tree, url):
         return False
+    if reports == 0 and len(tree.css("a[href]")) <= SHELL_MAX_LINKS:
+        return True
+    if not looks_like_report_column(tree, url):
+        return False
+    return (reports == 0 or (advertised_pages(tree) or 0) > pages_read
+            or (pages_read == 1 and any(SCRIPT_PAGER.search(script.text() or "") for script in tree.css("script:not([src])"))))
+
+
+def advertised_pages(tree: HTMLParser) -> int | None:
+    """How many pages the page's pager says the list has (`共5页`, `1/5页`), None when it says nothing."""
+    body = tree.body
+    found = [int(m.group(1) or m.group(2) or m.group(3))
+             for m in ADVERTISED_PAGES.finditer(clean_text(body.text() if body else ""))]
+    return max(found, default=None)
+
+
+def runs_list_scripts(tree: HTMLParser, url: str) -> bool:
+    """Inline scripts that request data, or a same-site script file that is not a known library."""
     host = urlsplit(url).hostname
-    for script in scripts:
+    for script in tree.css("script"):
         source = script.attributes.get("src")
         if source is None and SCRIPT_FETCHES.search(script.text() or ""):
             return True
@@ -87,12 +120,10 @@ def entries_from_data(data: object, base_url: str) -> list[ListingEntry]:
         if not isinstance(node, dict):
             return
         texts = {str(key): value.strip() for key, value in node.items() if isinstance(value, str)}
-        link = next((value for key, value in texts.items() if URL_KEY.search(key) and LINKISH.search(value)), None)
-        title = next((clean_text(TAG.sub("", html.unescape(value))) for key, value in texts.items()
-                      if TITLE_KEY.search(key) and CJK.search(value)), None)
+        link, title = record_link(texts), record_title(texts)
         if link and title:
             when = next((parse_date(value) for key, value in texts.items() if DATE_KEY.search(key) and parse_date(value)),
-                        None)
+                        None) or next((parse_date(value) for value in texts.values() if DATE_VALUE.match(value)), None)
             entries.append(ListingEntry(title=title, url=urljoin(base_url, link).split("#", 1)[0], date=when))
         for value in node.values():
             if isinstance(value, (dict, list)):
@@ -104,6 +135,46 @@ def entries_from_data(data: object, base_url: str) -> list[ListingEntry]:
     return entries
 
 
+def record_link(texts: dict[str, str]) -> str | None:
+    """A record's link: under a link-named key, else the one value shaped like a link (`lj`, `wjdz`, `dz`…)."""
+    by_key = next((value for key, value in texts.items() if URL_KEY.search(key) and LINKISH.search(value)), None)
+    if by_key:
+        return by_key
+    shaped = [value for value in texts.values() if LINKISH.search(value) and not CJK.search(value) and " " not in value
+              and not IMAGE_LINK.search(value)]
+    return shaped[0] if len(shaped) == 1 else None
+
+
+def record_title(texts: dict[str, str]) -> str | None:
+    """A record's title: under a title-named key, else the Chinese text that names a report, else the longest
+    that is no date, link or markup block (`bt`, `wjbt`, `mc`…, beside a summary or a publisher)."""
+    def cleaned(value: str) -> str:
+        return clean_text(TAG.sub("", html.unescape(value)))
+    by_key = next((cleaned(value) for key, value in texts.items() if TITLE_KEY.search(key) and CJK.search(value)), None)
+    if by_key:
+        return by_key
+    texts_only = [cleaned(value) for value in texts.values()
+                  if CJK.search(value) and not DATE_VALUE.match(value) and "<" not in value and len(value) <= MAX_TITLE]
+    return next((text for text in texts_only if recognise_report_title(text)), None) or max(texts_only, key=len,
+                                                                                             default=None)
+
+
+def records_from_xml(text: str) -> list[dict[str, str]] | None:
+    """An XML answer's records as key → text: every element whose children are all leaves (`<row><wjbt>…`)."""
+    try:
+        root = ElementTree.fromstring(text.strip().lstrip("\ufeff"))
+    except ElementTree.ParseError:
+        return None
+    records = []
+    for element in root.iter():
+        children = list(element)
+        if children and all(len(child) == 0 for child in children):
+            record = {child.tag.rsplit("}", 1)[-1]: (child.text or "").strip() for child in children}
+            record.update({f"@{key}": value for key, value in element.attrib.items()})
+            records.append(record)
+    return records
+
+
 def entries_from_response(response: CapturedResponse, page_url: str) -> list[ListingEntry]:
     """Entries in what a script read. Links resolve against the page, as the scripts' links do."""
     data = parse_data(response.text)
@@ -111,6 +182,11 @@ def entries_from_response(response: CapturedResponse, page_url: str) -> list[Lis
         return entries_from_data(data, page_url)
     if "javascript" in (response.content_type or ""):
         return []
+    if "xml" in (response.content_type or "") or response.text.lstrip("\ufeff \r\n\t").startswith("<?xml"):
+        records = records_from_xml(response.text)
+        entries = entries_from_data(records, page_url) if records else []
+        if entries:
+            return entries
     text = response.text.replace("<![CDATA[", "").replace("]]>", "")
     if "&lt;a " in text.lower():
         text = html.unescape(text)
@@ -196,14 +272,16 @@ def page_number_of(response: CapturedResponse) -> int | None:
 
 
 def find_api_pager(rendered: RenderedPage) -> ApiPager | None:
-    """The first captured request that listed reports and carries a page number."""
+    """The captured list request with the highest page number among those that listed reports: replaying goes on
+    after the last page the browser already read (a pager clicked through pages 2 and 3 is replayed from 4)."""
+    pagers = []
     for response in rendered.responses:
         if not any(recognise_report_title(e.title) for e in entries_from_response(response, rendered.url)):
             continue
         number = page_number_of(response)
         if number is not None:
-            return ApiPager(response, number)
-    return None
+            pagers.append(ApiPager(response, number))
+    return max(pagers, key=lambda pager: pager.start, default=None)
 
 
 LOAD_MORE_TEXT = re.compile(r"^(?:点击)?(?:加载更多|查看更多|显示更多|加载下一页)")

@@ -11,8 +11,8 @@ from pipeline.crawl.crawler import run_crawl
 from pipeline.crawl.fetcher import RawBody
 from pipeline.crawl.render import CapturedResponse, RenderedPage, RenderSettings, request_data, same_site
 from pipeline.crawl.rendered import (
-    ApiPager, entries_from_data, entries_from_render, entries_from_response, find_api_pager, looks_like_script_shell,
-    page_number_of, parse_data,
+    ApiPager, advertised_pages, entries_from_data, entries_from_render, entries_from_response, find_api_pager,
+    looks_like_script_shell, needs_render, page_number_of, parse_data,
 )
 from pipeline.crawl.settings import FetchSettings
 from pipeline.fixtures.portal import FixtureServer
@@ -70,6 +70,69 @@ def test_a_list_request_is_replayed_with_the_next_page_number_wherever_it_carrie
     assert page_number_of(response) == 1
     got_url, got_method, got_data = ApiPager(response, 1).request(2)
     assert (got_url, got_method, got_data) == (page_two[0], method, page_two[1])
+
+
+def test_records_whose_keys_name_nothing_are_read_by_the_shape_of_their_values():
+    data = {"total": 9, "rows": [
+        {"bt": "甲县2023年政府信息公开工作年度报告", "lj": "/art/2024/1.html", "fbrq": "2024-01-20", "tp": "/img/a.jpg"},
+        {"wjbt": "甲县2022年政府信息公开工作年度报告", "wjdz": "../files/2022.pdf", "fbsj": "2023-01-18 10:00"},
+        {"mc": "首页轮播", "lj": "/a.html", "fj": "/b.pdf"},   # two links and no way to choose: not read
+        {"zy": "根据《中华人民共和国政府信息公开条例》要求，现公布本县2021年度政府信息公开工作情况，欢迎社会各界监督",
+         "wzbt": "甲县2021年政府信息公开工作年度报告", "dz": "/art/2022/3.html"},   # a summary longer than the title
+    ]}
+    entries = entries_from_data(data, PAGE)
+    assert [(e.title, e.url.rsplit("/", 2)[-2:], e.date and e.date.isoformat()) for e in entries] == [
+        ("甲县2023年政府信息公开工作年度报告", ["2024", "1.html"], "2024-01-20"),
+        ("甲县2022年政府信息公开工作年度报告", ["files", "2022.pdf"], "2023-01-18"),
+        ("甲县2021年政府信息公开工作年度报告", ["2022", "3.html"], None),
+    ]
+
+
+def test_xml_rows_of_any_element_names_are_read():
+    xml = ('<?xml version="1.0" encoding="UTF-8"?><rows><row><wjbt>乙县2021年政府信息公开工作年度报告</wjbt>'
+           "<wjdz>/art/2022/7.html</wjdz><fbsj>2022-01-30</fbsj></row><count>1</count></rows>")
+    [entry] = entries_from_response(captured(xml, content_type="text/xml;charset=UTF-8"), PAGE)
+    assert (entry.title, entry.url, entry.date.isoformat()) == (
+        "乙县2021年政府信息公开工作年度报告", "http://www.example.gov.cn/art/2022/7.html", "2022-01-30")
+    assert entries_from_response(captured("<rows><row>", content_type="text/xml"), PAGE) == []
+
+
+def test_replaying_goes_on_after_the_last_page_the_browser_read():
+    listing = json.dumps({"list": [{"title": "丙镇2023年政府信息公开工作年度报告", "url": "/c/1.html"}]}, ensure_ascii=False)
+    rendered = RenderedPage(PAGE, doms=[], responses=[
+        captured(listing, url=f"http://www.example.gov.cn/api/docs?page={number}") for number in (2, 3)])
+    assert find_api_pager(rendered).start == 3
+
+
+CHROME = "".join(f'<a href="/nav{i}.html">栏目{i}</a>' for i in range(45))
+LIST_SCRIPT = '<script>var x = new XMLHttpRequest(); x.open("POST", "/api/lb");</script>'
+
+
+@pytest.mark.parametrize(("title", "body", "reports", "pages_read", "render"), [
+    ("政府信息公开年报", f'{CHROME}<ul id="list"></ul>{LIST_SCRIPT}', 0, 1, True),      # full chrome, empty list
+    ("政策解读", f'{CHROME}<ul id="list"></ul>{LIST_SCRIPT}', 0, 1, False),             # not the report column
+    ("政府信息公开年报", f"{CHROME}<ul id=list></ul>", 0, 1, False),                      # no script asks for data
+    ("政府信息公开年报", f'{CHROME}<div>共3页 <a href="javascript:;">下一页</a></div>{LIST_SCRIPT}', 4, 1, True),
+    ("政府信息公开年报", f"{CHROME}<div>共3页</div>{LIST_SCRIPT}", 9, 3, False),          # the static pager read all
+    ("政府信息公开年报", f"{CHROME}<div>第1/1页</div>{LIST_SCRIPT}", 4, 1, False),
+    ("政策解读", f'<ul id="list"></ul>{LIST_SCRIPT}', 0, 1, True),                      # a bare shell, as before
+    ("政府信息公开年报", f'{CHROME}<div id="pager"></div>{LIST_SCRIPT}'                    # a pager written from a total
+     "<script>pager(Math.ceil(data.total / 10));</script>", 4, 1, True),
+    ("政府信息公开年报", f'{CHROME}<div id="pager"></div>{LIST_SCRIPT}'
+     "<script>pager(Math.ceil(data.total / 10));</script>", 8, 2, False),               # … the static pager followed
+])
+def test_a_report_column_is_rendered_when_its_scripts_fill_or_page_it(title, body, reports, pages_read, render):
+    text = f"<html><head><title>{title}_某县人民政府</title></head><body>{body}</body></html>"
+    assert needs_render(text, "http://www.example.gov.cn/col/c1/index.html", reports=reports,
+                        pages_read=pages_read) is render
+
+
+def test_advertised_pages_are_read_from_the_pager_text():
+    from selectolax.lexbor import LexborHTMLParser
+    assert advertised_pages(LexborHTMLParser("<body>共 12 条 共 5 页 第1页</body>")) == 5
+    assert advertised_pages(LexborHTMLParser("<body>1/4页</body>")) == 4
+    assert advertised_pages(LexborHTMLParser("<body>页次：1/6 每页15条</body>")) == 6
+    assert advertised_pages(LexborHTMLParser("<body>暂无</body>")) is None
 
 
 def test_only_a_request_that_listed_reports_and_carries_a_page_number_pages():
@@ -151,7 +214,7 @@ def test_rendering_is_recorded_in_health_with_the_list_api_to_build_an_adapter_f
     health = {h.portal_id: h for h in outcome.health}
     assert health["scripted-yongjia"].rendered_pages == 1       # page 1 rendered; pages 2… replayed without the browser
     assert "list API POST" in health["scripted-yongjia"].detail
-    assert health["scripted-pingyang"].rendered_pages == 2      # no page number: rendered again, clicking 下一页
+    assert health["scripted-pingyang"].rendered_pages == 1      # no page number: paged in the same render, clicking 下一页
     learned = {read.portal_id: read for read in outcome.columns}
     assert learned["scripted-yongjia"].list_apis[0].startswith("POST ")
 
@@ -209,3 +272,74 @@ def test_portals_show_suggests_an_adapter_for_a_portal_that_needed_the_browser(t
     lines = learned_lines(portal, warehouse)
     assert "working columns: http://www.yj.gov.cn/channel/ndbg/" in lines[0]
     assert "POST http://www.yj.gov.cn/api/content/list" in lines[1] and "adapter" in lines[1]
+
+
+class CannedFetcher:
+    """Answers the browser's requests from a function of the URL, recording each: the click-through without a network."""
+    def __init__(self, answer):
+        self.settings = FetchSettings()
+        self.answer, self.asked = answer, []
+
+    async def fetch(self, url, **kwargs):
+        from pipeline.crawl.fetcher import FetchResult
+        self.asked.append(url.rsplit("/", 1)[-1])
+        body, content_type = self.answer(url)
+        return FetchResult(url, url, 200, "ok", content_type, "utf-8", body=body.encode("utf-8"))
+
+
+NUMBERED_PAGER = """<html><head><title>政府信息公开年报</title></head><body><ul id="list"></ul><div id="pager"></div>
+<script>
+function go(n) {
+  fetch('/api?n=' + n).then(function (r) { return r.json(); }).then(function (rows) {
+    document.getElementById('list').innerHTML = rows.map(function (r) { return '<li><a href="' + r.u + '">' + r.t + '</a></li>'; }).join('');
+    var pager = '共5页 ';
+    for (var i = 1; i <= 5; i++) { pager += i === n ? '<b>' + i + '</b> ' : '<a href="javascript:;" onclick="go(' + i + ')">' + i + '</a> '; }
+    document.getElementById('pager').innerHTML = pager;
+  });
+}
+go(1);
+</script></body></html>"""
+
+
+def numbered_api(url):
+    """Pages 1–3 of a list; past them the API answers page 3 again, though the pager offers 5 pages."""
+    if "/api" not in url:
+        return NUMBERED_PAGER, "text/html"
+    number = min(3, int(url.rsplit("=", 1)[1]))
+    return json.dumps([{"t": f"丁县{2020 + number}年政府信息公开工作年度报告", "u": f"/a/{number}.html"}],
+                      ensure_ascii=False), "application/json"
+
+
+@pytest.mark.parametrize(("max_clicks", "asked"), [(20, ["api?n=1", "api?n=2", "api?n=3", "api?n=4"]),
+                                                   (1, ["api?n=1", "api?n=2"])])
+def test_a_script_pager_is_clicked_by_its_numbers_until_nothing_new_appears(max_clicks, asked):
+    import asyncio
+
+    from pipeline.crawl.render import BrowserRenderer
+    require_browser()
+    fetcher = CannedFetcher(numbered_api)
+
+    async def render():
+        async with BrowserRenderer(fetcher, RenderSettings(page_timeout_s=30, max_next_clicks=max_clicks)) as renderer:
+            return await renderer.render("http://www.example.gov.cn/col/", portal_id="p", click_next=lambda page: True)
+
+    rendered = asyncio.run(render())
+    assert [name for name in fetcher.asked if name.startswith("api")] == asked, "page 1 is never asked again"
+    assert [e.url.rsplit("/", 1)[-1] for e in entries_from_render(rendered)] == [
+        f"{n}.html" for n in range(1, min(3, max_clicks + 1) + 1)]
+
+
+def test_a_page_number_that_links_to_another_page_is_not_clicked():
+    import asyncio
+
+    from pipeline.crawl.render import BrowserRenderer
+    require_browser()
+    linked = NUMBERED_PAGER.replace("""'<a href="javascript:;" onclick="go(' + i + ')">'""", """'<a href="/other' + i + '.html">'""")
+    fetcher = CannedFetcher(lambda url: (linked, "text/html") if "/api" not in url else numbered_api(url))
+
+    async def render():
+        async with BrowserRenderer(fetcher, RenderSettings(page_timeout_s=30)) as renderer:
+            return await renderer.render("http://www.example.gov.cn/col/", portal_id="p", click_next=True)
+
+    rendered = asyncio.run(render())
+    assert fetcher.asked == ["", "api?n=1"] and len(rendered.doms) == 1   # the column page, its list, nothing else
