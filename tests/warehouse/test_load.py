@@ -1,11 +1,14 @@
+import dataclasses
 import os
 import signal
 import subprocess
 import sys
 import textwrap
+from datetime import timedelta
 
 
 import duckdb
+import polars as pl
 import pytest
 
 from pipeline.warehouse import sqlfiles
@@ -178,3 +181,23 @@ def test_partial_reports_keep_their_completeness_and_stay_out_of_the_aggregates(
         failing = dict(con.execute("SELECT source_url, parse_status FROM out_reports_failing_checks").fetchall())
         assert failing["http://www.haiyan.gov.cn/a/2020.html"] == "partial"
         assert failing["http://www.zeku.gov.cn/nb/2020.html"] == "ok"
+
+
+
+def test_a_province_not_crawled_tonight_keeps_one_health_row_per_crawl(tmp_path):
+    """The load reads every province's latest crawl; one not crawled again is not recorded again."""
+    zhejiang = report("http://www.haiyan.gov.cn/nb/2021.html", division="330424", publisher="海盐县人民政府", year=2021,
+                      received=3, granted=3)
+    qinghai = report("http://www.zeku.gov.cn/nb/2021.html", division="632323", publisher="泽库县人民政府", year=2021,
+                     received=5, granted=5)
+    published = tmp_path / "gongkai.duckdb"
+    load_and_publish(published, night("night-1", [zhejiang, qinghai]))
+    tonight = night("night-2", [zhejiang, qinghai])
+    recrawled = pl.col("portal_id") == "p-330424"
+    health = tonight.health.with_columns(
+        pl.when(recrawled).then(pl.col("checked_at") + timedelta(days=1)).otherwise(pl.col("checked_at")).alias("checked_at"))
+    for _ in range(2):   # the night run twice
+        load_and_publish(published, dataclasses.replace(tonight, health=health))
+    with connect_published(published) as con:
+        rows = con.execute("SELECT portal_id, run_id FROM core_portal_health ORDER BY ALL").fetchall()
+    assert rows == [("p-330424", "night-1"), ("p-330424", "night-2"), ("p-632323", "night-1")]
