@@ -171,11 +171,14 @@ def report() -> None:
         ("未通过校验", summary["failed_checks_count"]),
     ])
     st.markdown(f"原文：[{summary['source_url']}]({summary['source_url']})")
-    archived = data.archived_copy(summary["document_sha256"])
+    sha256 = summary["document_sha256"]
+    archived = data.archived_copy(sha256)
     if archived:
-        with open(archived, "rb") as handle:
-            st.download_button("下载存档副本", handle.read(), file_name=f"{summary['document_sha256']}.{summary['document_format'] or 'bin'}")
-    st.caption(f"存档：archive/blobs/{summary['document_sha256'][:2]}/{summary['document_sha256'][2:4]}/{summary['document_sha256']}")
+        location, content = archived
+        st.download_button("下载存档副本", content, file_name=f"{sha256}.{summary['document_format'] or 'bin'}")
+        st.caption(f"存档：{location}")
+    else:
+        st.caption(f"存档：archive/blobs/{sha256[:2]}/{sha256[2:4]}/{sha256}（此处未配置存档，设置 GONGKAI_ARCHIVE_ROOT 或 --data-dir）")
     if summary["parse_status"] != "ok":
         st.warning(f"{summary['parse_status']}: {summary['parse_error']}")
     facts = data.query("report_facts", report_id=report_id)

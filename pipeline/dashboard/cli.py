@@ -18,7 +18,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                            help="published DuckDB file (default: $GONGKAI_WAREHOUSE or warehouse/gongkai.duckdb)")
     dashboard.add_argument("--data-dir", type=Path,
                            help="data dir whose archive holds the documents, for the report page's archived copy "
-                                "(default: $GONGKAI_DATA_DIR)")
+                                "(default: $GONGKAI_DATA_DIR; an archive on object storage is read from $GONGKAI_ARCHIVE_ROOT)")
     dashboard.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     dashboard.add_argument("--port", type=int, default=8501, help="port (default 8501)")
     dashboard.set_defaults(func=run_dashboard)

@@ -10,6 +10,7 @@ from functools import cache
 
 import polars as pl
 
+from pipeline.archive import Archive
 from pipeline.warehouse import sqlfiles
 from pipeline.warehouse.read import PublishedWarehouse
 
@@ -26,10 +27,18 @@ def query(name: str, **params) -> pl.DataFrame:
     return warehouse().query(sqlfiles.query_text(f"dashboard/{name}.sql"), params or None)
 
 
-def archived_copy(sha256: str) -> str | None:
-    """The archived bytes' path when the archive sits beside the warehouse's data dir, else None."""
+def archived_copy(sha256: str) -> tuple[str, bytes] | None:
+    """Where the report's archived bytes live and the bytes, or None when no archive holds them.
+
+    The archive is $GONGKAI_ARCHIVE_ROOT (a directory or an fsspec URL such as s3://bucket/archive,
+    as the night wrote it) or else the data dir's `archive/`.
+    """
     data_dir = os.environ.get("GONGKAI_DATA_DIR")
-    if not data_dir or not sha256:
+    root = os.environ.get("GONGKAI_ARCHIVE_ROOT") or (os.path.join(data_dir, "archive") if data_dir else None)
+    if not root or not sha256:
         return None
-    path = os.path.join(data_dir, "archive", "blobs", sha256[:2], sha256[2:4], sha256)
-    return path if os.path.isfile(path) else None
+    archive = Archive(root)
+    try:
+        return archive.path_for(sha256), archive.get(sha256)
+    except (KeyError, ValueError, OSError):
+        return None
