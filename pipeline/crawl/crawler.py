@@ -311,7 +311,7 @@ async def read_column(crawl: PortalCrawl, column: ReportColumn, column_index: in
                 report_fetches.append(asyncio.ensure_future(read_report_entry(
                     crawl, adapter, column, (column_index, MAX_LISTING_PAGES + 1, index), entry, page.url)))
         if (first_page is not None and adapter is not None and crawl.renderer is not None
-                and not (reading.reports == 0 and reading.sub_columns)
+                and (sub_column or not (reading.reports == 0 and reading.sub_columns))
                 and needs_render(first_page[0].text, first_page[0].url, reports=reading.reports, pages_read=pages_read)):
             page = first_page[0]
             for index, entry in enumerate(await rendered_entries(crawl, page)):

@@ -264,7 +264,8 @@ def is_download_link(url: str, name: str | None) -> bool:
 
 def find_attachments(html: str, base_url: str, *, body: HTMLParser | Node | None = None,
                      tree: HTMLParser | None = None) -> list[Attachment]:
-    """Document links of a page (href, OLDSRC, script variables) and the images inside its ``body``.
+    """Document links of a page (href, OLDSRC, script variables, a link's onclick or data-file) and the images inside
+    its ``body``.
 
     Images elsewhere on the page (logos, banners) are left out: only the article body's images
     can be a scanned report. ``tree``, the page already parsed, spares parsing it again.
@@ -293,6 +294,12 @@ def find_attachments(html: str, base_url: str, *, body: HTMLParser | Node | None
         add(node.attributes.get("oldsrc") or "", node.text() if node.tag == "a" else None, images=False)
     for match in OLDSRC.finditer(html):
         add(match.group(1), None, images=False)
+    for node in tree.css("[onclick]"):   # <a href="javascript:;" onclick="window.open('/uploadfiles/….pdf')">
+        for match in SCRIPT_STRING.finditer(node.attributes.get("onclick") or ""):
+            add(match.group(1), node.attributes.get("title") or node.text(), images=False)
+    for node in tree.css("[data-file], [data-path]"):   # <a href="javascript:void(0)" data-file="…">下载附件</a>
+        add(node.attributes.get("data-file") or node.attributes.get("data-path") or "",
+            node.attributes.get("title") or node.text(), images=False, servlet=True)
     for script in tree.css("script"):
         for match in SCRIPT_STRING.finditer(script.text() or ""):
             value = match.group(1)

@@ -16,7 +16,10 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-from pipeline.crawl.discovery import clean_text, looks_like_report_column, parse_date, recognise_report_title
+from pipeline.crawl.discovery import (
+    NOT_A_REPORT, NOT_A_SUB_COLUMN, clean_text, looks_like_report_column, names_other_report, page_meta, parse_date,
+    recognise_report_title,
+)
 from pipeline.crawl.fetcher import RawBody, RequestData
 from pipeline.crawl.platforms.base import ListingEntry, Page, PlatformAdapter
 from pipeline.crawl.render import FORM_TYPE, CapturedResponse, RenderedPage
@@ -53,8 +56,9 @@ def looks_like_script_shell(text: str, url: str) -> bool:
 
 def needs_render(text: str, url: str, *, reports: int, pages_read: int) -> bool:
     """A column page whose list its scripts fill or page: a bare shell with no report read, or — full chrome,
-    breadcrumbs and side menus around an empty list container — a page named as the report column that
-    runs data-fetching scripts and either listed no report statically, or advertises more pages (共N页) than
+    breadcrumbs and side menus around an empty list container — a page named as the report column, or naming no
+    other (the crawler reached it by a link naming it a report column or one of its parts), that runs data-fetching
+    scripts and either listed no report statically, or advertises more pages (共N页) than
     the static pager reached, or shows one page and writes its pager from a total in a script. Any other column
     (a 政策解读 shell beside it) is never rendered."""
     tree = HTMLParser(text)
@@ -62,10 +66,28 @@ def needs_render(text: str, url: str, *, reports: int, pages_read: int) -> bool:
         return False
     if reports == 0 and len(tree.css("a[href]")) <= SHELL_MAX_LINKS:
         return True
-    if not looks_like_report_column(tree, url):
+    if not looks_like_report_column(tree, url) and names_another_column(tree):
         return False
     return (reports == 0 or (advertised_pages(tree) or 0) > pages_read
             or (pages_read == 1 and any(SCRIPT_PAGER.search(script.text() or "") for script in tree.css("script:not([src])"))))
+
+
+TITLE_SEPARATOR = re.compile(r"\s*[_|｜\-–—]\s*")
+BREADCRUMBS = ".breadcrumb, .position, .location, .crumb, .dqwz"
+
+
+def names_another_column(tree: HTMLParser) -> bool:
+    """The page names itself as a column of something else (政策解读, 新闻动态, 指南) by its ColumnName, the first part
+    of its title or its breadcrumb's last step. A page that names nothing (the government's own title over chrome) is
+    taken for what the link the crawler followed named it: only report columns and their sub-columns are read."""
+    title = tree.css_first("title")
+    names = [page_meta(tree).get("columnname", ""),
+             TITLE_SEPARATOR.split(clean_text(title.text()) if title else "")[0]]
+    for crumb in tree.css(BREADCRUMBS)[:1]:
+        steps = [clean_text(step) for step in re.split(r"[>＞»›/]", crumb.text()) if clean_text(step)]
+        names += steps[-1:]
+    return any(NOT_A_REPORT.search(name) or names_other_report(name) or NOT_A_SUB_COLUMN.search(name)
+               for name in names if name)
 
 
 def advertised_pages(tree: HTMLParser) -> int | None:

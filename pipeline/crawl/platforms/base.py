@@ -121,7 +121,13 @@ def link_target(link: Node) -> str | None:
 
 
 def report_link_block(tree: HTMLParser) -> list[Node] | None:
-    """The links of the list block that looks most like a report list, in page order, or None.
+    """The links of the list block that looks most like a report list, in page order, or None."""
+    blocks = report_link_blocks(tree)
+    return blocks[0] if blocks else None
+
+
+def report_link_blocks(tree: HTMLParser) -> list[list[Node]]:
+    """The page's scoring link blocks, the most report-list-like first.
 
     Links are grouped by the element holding their list items (a `ul`, a `tbody`, a `div`); a
     block scores by report titles (3 each), dated items (a full date, or `[01-20]`) and bare year
@@ -145,7 +151,7 @@ def report_link_block(tree: HTMLParser) -> list[Node] | None:
         scores[key] = scores.get(key, 0) + score
     ranked = sorted((key for key in blocks if scores[key] > 0 and len(blocks[key]) >= BLOCK_MIN_LINKS),
                     key=lambda key: -scores[key])
-    return blocks[ranked[0]] if ranked else None
+    return [blocks[key] for key in ranked]
 
 
 MONTH_DAY = re.compile(r"[\[(（]\s*\d{1,2}-\d{1,2}\s*[\])）]")
@@ -241,14 +247,16 @@ class PlatformAdapter:
         return False
 
     def parse_listing(self, page: Page) -> Listing:
-        """The page's block of repeated, dated, report-like links, plus any report-titled link elsewhere.
+        """The page's block of repeated, dated, report-like links, plus any report-titled link elsewhere and every
+        link of another block holding one (a 2023年 beside its titled siblings, when a news list outscores them).
 
         Navigation is often `li a` while the list is table rows (or the reverse), so the block is
         chosen by what it holds, not by the first selector that matches.
         """
         tree = HTMLParser(page.text)
         resolve = link_base(tree, page.url)
-        block = report_link_block(tree)
+        ranked = report_link_blocks(tree)
+        block = ranked[0] if ranked else None
         if block is None:
             links: list[Node] = []
             for selector in self.listing_selectors:
@@ -258,8 +266,10 @@ class PlatformAdapter:
             return Listing(entries=self._entries_from_links(links or tree.css("a[href]"), resolve),
                            next_pages=self.next_pages(page))
         in_block = {link.mem_id for link in block}
+        reporting = {link.mem_id for other in ranked[1:]   # a small report list beside a longer dated news list
+                     if any(recognise_report_title(entry_title(link)) for link in other) for link in other}
         elsewhere = [link for link in tree.css("a[href]") if link.mem_id not in in_block
-                     and recognise_report_title(link.attributes.get("title") or link.text())]
+                     and (link.mem_id in reporting or recognise_report_title(link.attributes.get("title") or link.text()))]
         outside = {entry.url for entry in self._entries_from_links(elsewhere, resolve)}
         outside -= {entry.url for entry in self._entries_from_links(block, resolve)}
         entries = [replace(entry, outside_list=entry.url in outside) for entry in self._entries_from_links(block + elsewhere, resolve)]
