@@ -16,6 +16,7 @@ writes under any setting.
 """
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 from contextlib import contextmanager
@@ -28,6 +29,7 @@ from pipeline.warehouse import sqlfiles
 from pipeline.warehouse.migrate import migrate
 
 STORAGE_COMPATIBILITY = "v1.1.0"
+log = logging.getLogger("gongkai")
 COMPACT_AT_FREE_SHARE = 0.10   # a working file with more of its blocks free is rebuilt before publishing
 
 
@@ -73,11 +75,14 @@ def working_connection(working: Path, memory_limit_mb: int | None = None):
     try:
         yield con
         con.execute("CHECKPOINT")
-        bloated = free_share(con) > COMPACT_AT_FREE_SHARE
+        free = free_share(con)
     finally:
         con.close()
-    if bloated:
+    if free > COMPACT_AT_FREE_SHARE:
+        before = working.stat().st_size
         compact(working, memory_limit_mb)
+        log.info("warehouse: %.0f%% of the working file was free; rebuilt from its live rows (%.0f MB → %.0f MB)",
+                 free * 100, before / 1e6, working.stat().st_size / 1e6)
 
 
 def free_share(con: duckdb.DuckDBPyConnection) -> float:

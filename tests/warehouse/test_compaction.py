@@ -31,12 +31,15 @@ def changed_nights(published, nights):
         load_and_publish(published, night(f"night-{n}", reports))
 
 
-def test_a_bloated_working_file_is_rebuilt_with_the_same_contents(tmp_path, monkeypatch):
+def test_a_bloated_working_file_is_rebuilt_with_the_same_contents(tmp_path, monkeypatch, caplog):
     kept, compacted = tmp_path / "kept.duckdb", tmp_path / "compacted.duckdb"
     monkeypatch.setattr(publish_module, "COMPACT_AT_FREE_SHARE", 1.0)
     changed_nights(kept, 3)
+    assert "rebuilt from its live rows" not in caplog.text
     monkeypatch.setattr(publish_module, "COMPACT_AT_FREE_SHARE", 0.0)
-    changed_nights(compacted, 3)
+    with caplog.at_level("INFO", logger="gongkai"):
+        changed_nights(compacted, 3)
+    assert "rebuilt from its live rows" in caplog.text, "the operator sees the rebuild in the night's log"
     (kept_state, kept_blocks), (compacted_state, compacted_blocks) = state(kept), state(compacted)
     assert kept_blocks[1] > 0 and compacted_blocks[1] == 0
     assert compacted_blocks[0] < kept_blocks[0]
