@@ -62,8 +62,9 @@ def write_health_json(rows: Sequence[PortalHealth], path: Path, *, run_id: str) 
     merged under a lock: tonight's rows replace those portals' rows, other portals keep their last.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.with_name(path.name + ".lock"), "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    directory = os.open(path.parent, os.O_RDONLY)   # the lock is the directory's, so no lock file is left behind
+    try:
+        fcntl.flock(directory, fcntl.LOCK_EX)
         tonight = {row.portal_id for row in rows}
         kept = [row for row in _readable_health(path) if row.portal_id not in tonight]
         document = {
@@ -76,6 +77,8 @@ def write_health_json(rows: Sequence[PortalHealth], path: Path, *, run_id: str) 
             os.replace(temporary, path)
         finally:
             temporary.unlink(missing_ok=True)
+    finally:
+        os.close(directory)
 
 
 def _readable_health(path: Path) -> list[PortalHealth]:
