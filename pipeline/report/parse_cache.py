@@ -43,6 +43,7 @@ class ParseCache:
         self.versions_directory = Path(root) / "parts"
         self.directory = self.versions_directory / parser_version
         self.legacy_directory = Path(root) / parser_version
+        self._index: pl.DataFrame | None = None   # read once, then kept up to date by add: a night asks per province
 
     def parts(self) -> list[Path]:
         """Finished parts, oldest first (names start with the time they were written)."""
@@ -52,6 +53,11 @@ class ParseCache:
 
     def index(self) -> pl.DataFrame:
         """(parse_key, cache_part) for every cached parse; a key parsed twice is found in its newest part."""
+        if self._index is None:
+            self._index = self._read_index()
+        return self._index
+
+    def _read_index(self) -> pl.DataFrame:
         parts = self.parts()
         if not parts:
             return pl.DataFrame(schema={PARSE_KEY: pl.Utf8, PART: pl.Utf8})
@@ -73,9 +79,13 @@ class ParseCache:
         try:
             for table in TABLES:
                 getattr(output, table).write_parquet(staging / f"{table}.parquet")
-            os.replace(staging, self.directory / f"{time.time_ns():020d}-{uuid.uuid4().hex[:8]}")
+            part = f"{time.time_ns():020d}-{uuid.uuid4().hex[:8]}"
+            os.replace(staging, self.directory / part)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+        if self._index is not None:
+            keys = output.documents.select(PARSE_KEY).unique(maintain_order=True).with_columns(pl.lit(part).alias(PART))
+            self._index = pl.concat([self._index.join(keys, on=PARSE_KEY, how="anti"), keys])
 
     @contextmanager
     def reading(self) -> Iterator[None]:
@@ -91,7 +101,9 @@ class ParseCache:
         try:
             with self._lock(fcntl.LOCK_EX | fcntl.LOCK_NB):
                 self._remove_other_versions()
-                return self._merge_parts()
+                merged = self._merge_parts()
+                self._index = None
+                return merged
         except BlockingIOError:
             return 0
 

@@ -7,7 +7,7 @@ platform family subclasses `PlatformAdapter`, overriding only what its markup ne
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import ClassVar
@@ -166,14 +166,19 @@ PAGE_KEY = re.compile(r"(?:cur_?|curr|current)?(?:page|pageno|pagenum|pageindex|
 NUMBERED_FILE = re.compile(r"[_-]\d+$")
 
 
+def pager_functions(tree: HTMLParser, function: str) -> Iterator[tuple[str, str]]:
+    """(first parameter, body) of each definition of the page's script function `function`."""
+    definition = re.compile(r"function\s+%s\s*\(\s*(\w*)[^)]*\)\s*\{(.*?)\}" % re.escape(function), re.S)
+    for script in tree.css("script"):
+        if found := definition.search(script.text() or ""):
+            yield found.group(1), found.group(2)
+
+
 def script_page_url(tree: HTMLParser, function: str, number: str) -> str | None:
     """The URL a pager function builds for page `number` (`function goPage(n){location.href='list.jsp?p='+n}`)."""
-    definition = re.compile(r"function\s+%s\s*\(\s*(\w+)[^)]*\)\s*\{(.*?)\}" % re.escape(function), re.S)
-    for script in tree.css("script"):
-        found = definition.search(script.text() or "")
-        if not found or "location" not in found.group(2):
+    for parameter, body in pager_functions(tree, function):
+        if not parameter or "location" not in body:
             continue
-        parameter, body = found.group(1), found.group(2)
         built = re.search(r"""(['"])([^'"]*)\1\s*\+\s*%s\b(?:\s*\+\s*(['"])([^'"]*)\3)?""" % re.escape(parameter), body)
         if built:
             return f"{built.group(2)}{number}{built.group(4) or ''}"
@@ -184,9 +189,7 @@ def form_page(tree: HTMLParser, function: str, number: str, base: str) -> list[P
     """Page `number` of a pager function that sets a form's page field and submits it
     (`function toPage(n){document.getElementById('pageNo').value=n;form.submit();}`): the form's fields with the
     page field set, sent by the form's method. Nothing when the field already holds `number` (never page 1 again)."""
-    definition = re.compile(r"function\s+%s\s*\([^)]*\)\s*\{(.*?)\}" % re.escape(function), re.S)
-    if not any((found := definition.search(script.text() or "")) and "submit(" in found.group(1)
-               for script in tree.css("script")):
+    if not any("submit(" in body for _, body in pager_functions(tree, function)):
         return []
     for form in tree.css("form"):
         fields = {node.attributes["name"]: node.attributes.get("value") or "" for node in form.css("input[name]")
